@@ -1,0 +1,132 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""Audit trail of egov records.
+
+Every model that mixes in :class:`AuditMixin` writes one
+``egov.audit.log`` line per created, changed, moved (re-parented or
+transferred to another agency) and deleted record, with the user, the time
+and the fields touched.  The log is append-only: nobody, not even the
+province administrator, is given write or delete access to it.
+"""
+import datetime as dt
+
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+# Fields whose change means the record moved rather than merely changed.
+MOVE_FIELDS = {'parent', 'company', 'agency', 'current_agency'}
+
+
+class AuditLog(ModelSQL, ModelView):
+    "Audit Log"
+    __name__ = 'egov.audit.log'
+
+    model = fields.Char("Model", required=True, readonly=True)
+    record_id = fields.Integer("Record ID", required=True, readonly=True)
+    record_name = fields.Char("Record", readonly=True)
+    action = fields.Selection([
+            ('create', "Created"),
+            ('write', "Changed"),
+            ('move', "Moved"),
+            ('delete', "Deleted"),
+            ('transition', "Transition"),
+            ], "Action", required=True, readonly=True, sort=False)
+    fields_changed = fields.Text("Fields", readonly=True)
+    description = fields.Text("Description", readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    company = fields.Many2One('company.company', "Agency", readonly=True)
+    date = fields.Timestamp("Date", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(
+                t, (t.model, Index.Equality()),
+                (t.record_id, Index.Equality())))
+
+    @classmethod
+    def log(cls, records, action, field_names=None, description=None):
+        "Append a line per record; runs as root so that no rule hides it"
+        if not records:
+            return
+        transaction = Transaction()
+        user = transaction.context.get('_egov_audit_user', transaction.user)
+        now = dt.datetime.now()
+        vlist = []
+        for record in records:
+            company = getattr(record, 'company', None)
+            if (record.__name__ == 'company.company'):
+                company = record
+            vlist.append({
+                    'model': record.__name__,
+                    'record_id': record.id,
+                    'record_name': _rec_name(record),
+                    'action': action,
+                    'fields_changed': (
+                        ', '.join(sorted(field_names))
+                        if field_names else None),
+                    'description': description,
+                    'user': user or None,
+                    'company': getattr(company, 'id', company) or None,
+                    'date': now,
+                    })
+        with transaction.set_user(0), transaction.set_context(
+                _check_access=False):
+            cls.create(vlist)
+
+
+def _rec_name(record):
+    try:
+        return record.rec_name
+    except Exception:
+        return '%s,%s' % (record.__name__, record.id)
+
+
+class AuditMixin:
+    "Mixin that records an audit trail of the model in egov.audit.log"
+    __slots__ = ()
+
+    audit_logs = fields.Function(
+        fields.One2Many('egov.audit.log', None, "Audit Trail",
+            readonly=True),
+        'get_audit_logs')
+
+    def get_audit_logs(self, name):
+        pool = Pool()
+        Log = pool.get('egov.audit.log')
+        # The record itself was readable (rules applied on self); its trail
+        # follows it whatever the log's agency.
+        with Transaction().set_context(_check_access=False):
+            return [l.id for l in Log.search([
+                        ('model', '=', self.__name__),
+                        ('record_id', '=', self.id),
+                        ])]
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        Log = Pool().get('egov.audit.log')
+        Log.log(records, 'create')
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        Log = Pool().get('egov.audit.log')
+        to_log = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            names = set(values.keys()) - {'audit_logs'}
+            action = 'move' if names & MOVE_FIELDS else 'write'
+            to_log.append((records, action, names))
+        super().write(*args)
+        for records, action, names in to_log:
+            Log.log(records, action, names)
+
+    @classmethod
+    def delete(cls, records):
+        Log = Pool().get('egov.audit.log')
+        Log.log(records, 'delete')
+        super().delete(records)
