@@ -6,8 +6,7 @@ import re
 
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered,
-    tree)
+    DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -17,15 +16,14 @@ from .exceptions import AgencyDeleteError, AgencyValidationError
 
 # Mã định danh điện tử of an agency as QCVN 102:2016 and Decision
 # 20/2020/QĐ-TTg write it: four groups separated by dots, e.g.
-# 000.00.12.H10 (province H10, level-2 unit 12) or H10.21.05 style codes
-# used by some provinces for communes (three groups).  Each group is made
-# of 2 or 3 upper-case letters or digits.
-AGENCY_CODE = re.compile(r'^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){2,3}$')
+# 000.00.12.H10 (province H10, level-2 unit 12, no level-3 unit) or
+# H15.50.05.13.  Each group is made of 2 or 3 upper-case letters or digits.
+AGENCY_CODE = re.compile(r'^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){3}$')
 NOTATION = re.compile(r'^[0-9A-ZĐ][0-9A-Za-zĐđ]*(-[0-9A-ZĐ][0-9A-Za-zĐđ]*)*$')
 
 
 class AgencyLevel(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Agency Level"
+    __string__ = "Agency Level"
     __name__ = 'egov.agency.level'
 
     name = fields.Char("Name", required=True, translate=True)
@@ -42,8 +40,7 @@ class AgencyLevel(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
             ]
 
 
-class Company(
-        AuditMixin, DeactivableMixin, tree(), metaclass=PoolMeta):
+class Company(AuditMixin, DeactivableMixin, metaclass=PoolMeta):
     __name__ = 'company.company'
 
     parent = fields.Many2One(
@@ -81,6 +78,7 @@ class Company(
     @classmethod
     def validate_fields(cls, companies, field_names):
         super().validate_fields(companies, field_names)
+        cls.check_parent(companies, field_names)
         cls.check_agency_code(companies, field_names)
         cls.check_notation(companies, field_names)
 
@@ -108,17 +106,23 @@ class Company(
                         agency=company.rec_name))
 
     @classmethod
-    def check_recursion(cls, records, field_names=None):
-        # Same check as the tree mixin, with a message that names the agency
-        try:
-            super().check_recursion(records, field_names)
-        except Exception as exception:
-            if not isinstance(exception, AgencyValidationError):
-                raise AgencyValidationError(gettext(
-                        'egov_base.msg_agency_cycle',
-                        agency=', '.join(r.rec_name for r in records))
-                    ) from exception
-            raise
+    def check_parent(cls, companies, field_names=None):
+        "An agency cannot be placed under itself or its subordinates"
+        # company.company is extended here, not created: the tree() mixin
+        # cannot be added to it, so its check is written out.
+        if field_names and 'parent' not in field_names:
+            return
+        for company in companies:
+            seen = {company.id}
+            parent = company.parent
+            while parent:
+                if parent.id in seen:
+                    raise AgencyValidationError(gettext(
+                            'egov_base.msg_agency_cycle',
+                            agency=company.rec_name,
+                            parent=company.parent.rec_name))
+                seen.add(parent.id)
+                parent = parent.parent
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -10,7 +10,9 @@ province administrator, is given write or delete access to it.
 """
 import datetime as dt
 
+from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -19,7 +21,7 @@ MOVE_FIELDS = {'parent', 'company', 'agency', 'current_agency'}
 
 
 class AuditLog(ModelSQL, ModelView):
-    "Audit Log"
+    __string__ = "Audit Log"
     __name__ = 'egov.audit.log'
 
     model = fields.Char("Model", required=True, readonly=True)
@@ -92,7 +94,7 @@ class AuditMixin:
     audit_logs = fields.Function(
         fields.One2Many('egov.audit.log', None, "Audit Trail",
             readonly=True),
-        'get_audit_logs')
+        'get_audit_logs', setter='set_audit_logs')
 
     def get_audit_logs(self, name):
         pool = Pool()
@@ -104,6 +106,12 @@ class AuditMixin:
                         ('model', '=', self.__name__),
                         ('record_id', '=', self.id),
                         ])]
+
+    @classmethod
+    def set_audit_logs(cls, records, name, value):
+        # The trail is append-only: it is never written through the record
+        if value:
+            raise AccessError(gettext('egov_base.msg_audit_readonly'))
 
     @classmethod
     def create(cls, vlist):

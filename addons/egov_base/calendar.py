@@ -8,7 +8,6 @@ values from the database convert them first (see :func:`to_local` and
 :func:`to_utc`).
 """
 import datetime as dt
-from functools import cached_property
 
 import holidays as holidays_lib
 
@@ -53,7 +52,7 @@ def to_utc(value, timezone=LOCAL_TZ):
 
 
 class Calendar(AuditMixin, ModelSQL, ModelView):
-    "Working Calendar"
+    __string__ = "Working Calendar"
     __name__ = 'egov.calendar'
 
     name = fields.Char("Name", required=True, translate=True)
@@ -125,39 +124,55 @@ class Calendar(AuditMixin, ModelSQL, ModelView):
         Holiday.save(to_create)
         return to_create
 
-    # Deadline API
-    @cached_property
-    def _schedule(self):
-        schedule = {}
+    # Deadline API: the record builds a WorkingSchedule once per call
+    def schedule(self):
+        "Return the pure-Python schedule of the calendar"
+        periods = {}
         for period in self.working_times:
-            schedule.setdefault(int(period.weekday), []).append(
+            periods.setdefault(int(period.weekday), []).append(
                 (period.start_time, period.end_time))
-        for periods in schedule.values():
-            periods.sort()
-        return schedule
-
-    @cached_property
-    def _exceptions(self):
         off, working = set(), set()
         for holiday in self.holidays:
-            if holiday.kind == 'working':
-                working.add(holiday.date)
-            else:
-                off.add(holiday.date)
-        return off, working
+            (working if holiday.kind == 'working' else off).add(holiday.date)
+        return WorkingSchedule(periods, off, working, name=self.rec_name)
+
+    def is_working_day(self, date):
+        return self.schedule().is_working_day(date)
+
+    def add_working_days(self, moment, days, cutoff=None, pauses=()):
+        return self.schedule().add_working_days(moment, days, cutoff, pauses)
+
+    def add_working_hours(self, moment, hours, cutoff=None, pauses=()):
+        return self.schedule().add_working_hours(
+            moment, hours, cutoff, pauses)
+
+    def working_days_between(self, start, end, pauses=()):
+        return self.schedule().working_days_between(start, end, pauses)
+
+
+class WorkingSchedule:
+    """Working time of a calendar: weekly periods, days off and swapped
+    working days.  Kept apart from the record so that a deadline
+    computation reads the calendar once, whatever the number of days it
+    walks through."""
+
+    def __init__(self, periods, off=(), working=(), name=''):
+        self.periods = {d: sorted(p) for d, p in periods.items()}
+        self.off = set(off)
+        self.working = set(working)
+        self.name = name
 
     def working_periods(self, date):
         "Return the (start, end) datetimes of work on the date"
-        off, working = self._exceptions
-        if date in working:
+        if date in self.working:
             # A swapped working day follows the schedule of a full weekday
             periods = next(
-                (self._schedule[d] for d in range(5) if d in self._schedule),
+                (self.periods[d] for d in range(5) if d in self.periods),
                 [])
-        elif date in off:
+        elif date in self.off:
             periods = []
         else:
-            periods = self._schedule.get(date.weekday(), [])
+            periods = self.periods.get(date.weekday(), [])
         return [(dt.datetime.combine(date, s), dt.datetime.combine(date, e))
             for s, e in periods]
 
@@ -171,18 +186,22 @@ class Calendar(AuditMixin, ModelSQL, ModelView):
             if self.is_working_day(day):
                 return day
         raise CalendarError(gettext(
-                'egov_base.msg_calendar_no_working_day',
-                calendar=self.rec_name))
+                'egov_base.msg_calendar_no_working_day', calendar=self.name))
+
+    @staticmethod
+    def _check_closed(pauses):
+        "A due date is unknown while the clock is stopped"
+        if any(end is None for _, end in pauses):
+            raise CalendarError(gettext('egov_base.msg_calendar_paused'))
 
     @staticmethod
     def _paused(date, pauses):
         return any(
-            start.date() <= date <= (end or dt.datetime.max).date()
-            for start, end in pauses)
+            start.date() <= date <= end.date() for start, end in pauses)
 
     def start_day(self, moment, cutoff=None):
-        """Return the working day on which a dossier received at moment is
-        counted as received: the same day when it is a working day and the
+        """Return the working day on which something received at moment
+        counts as received: the same day when it is a working day and the
         moment is before the cut-off hour and the end of work, else the next
         working day."""
         date = moment.date()
@@ -200,6 +219,7 @@ class Calendar(AuditMixin, ModelSQL, ModelView):
         pause (start, end) touches are not counted."""
         if days < 0:
             raise CalendarError(gettext('egov_base.msg_calendar_negative'))
+        self._check_closed(pauses)
         day = self.start_day(moment, cutoff)
         while self._paused(day, pauses):
             day = self.next_working_day(day)
@@ -215,28 +235,38 @@ class Calendar(AuditMixin, ModelSQL, ModelView):
         from moment, skipping non-working time and pauses."""
         if hours < 0:
             raise CalendarError(gettext('egov_base.msg_calendar_negative'))
+        self._check_closed(pauses)
         remaining = dt.timedelta(hours=hours)
         day = self.start_day(moment, cutoff)
         current = moment if day == moment.date() else None
-        for _ in range(MAX_SEARCH_DAYS * 10):
+        for _ in range(MAX_SEARCH_DAYS):
             for start, end in self.working_periods(day):
                 if current is not None:
                     start = max(start, current)
-                for p_start, p_end in pauses:
-                    p_end = p_end or dt.datetime.max
-                    if p_start <= start < p_end:
-                        start = min(max(start, p_end), end)
-                if start >= end:
-                    continue
-                available = end - start
-                if remaining <= available:
-                    return start + remaining
-                remaining -= available
+                for free_start, free_end in self._subtract(
+                        start, end, pauses):
+                    available = free_end - free_start
+                    if remaining <= available:
+                        return free_start + remaining
+                    remaining -= available
             day = self.next_working_day(day)
             current = None
         raise CalendarError(gettext(
-                'egov_base.msg_calendar_no_working_day',
-                calendar=self.rec_name))
+                'egov_base.msg_calendar_no_working_day', calendar=self.name))
+
+    @staticmethod
+    def _subtract(start, end, pauses):
+        "Return the parts of [start, end) outside the pauses, in order"
+        parts = []
+        for p_start, p_end in sorted(pauses):
+            if p_end <= start or p_start >= end:
+                continue
+            if p_start > start:
+                parts.append((start, p_start))
+            start = max(start, p_end)
+        if start < end:
+            parts.append((start, end))
+        return parts
 
     def working_days_between(self, start, end, pauses=()):
         """Return the number of working days after the day of start up to
@@ -254,7 +284,7 @@ class Calendar(AuditMixin, ModelSQL, ModelView):
 
 
 class WorkingTime(ModelSQL, ModelView):
-    "Working Time"
+    __string__ = "Working Time"
     __name__ = 'egov.calendar.working_time'
 
     calendar = fields.Many2One(
@@ -269,11 +299,12 @@ class WorkingTime(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('weekday', 'ASC'), ('start_time', 'ASC')]
+        cls._order = [
+            ('weekday', 'ASC'), ('start_time', 'ASC'), ('id', 'ASC')]
 
 
 class Holiday(ModelSQL, ModelView):
-    "Holiday or Exception"
+    __string__ = "Holiday or Exception"
     __name__ = 'egov.calendar.holiday'
 
     calendar = fields.Many2One(
@@ -298,7 +329,7 @@ class Holiday(ModelSQL, ModelView):
             ('date_unique', Unique(t, t.calendar, t.date),
                 'egov_base.msg_calendar_holiday_unique'),
             ]
-        cls._order = [('date', 'ASC')]
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
 
     @staticmethod
     def default_kind():
@@ -320,7 +351,7 @@ class Holiday(ModelSQL, ModelView):
 
 
 class GenerateHolidaysStart(ModelView):
-    "Generate Public Holidays"
+    __string__ = "Generate Public Holidays"
     __name__ = 'egov.calendar.generate_holidays.start'
 
     year = fields.Integer("Year", required=True,
@@ -332,7 +363,7 @@ class GenerateHolidaysStart(ModelView):
 
 
 class GenerateHolidays(Wizard):
-    "Generate Public Holidays"
+    __string__ = "Generate Public Holidays"
     __name__ = 'egov.calendar.generate_holidays'
 
     start = StateView('egov.calendar.generate_holidays.start',

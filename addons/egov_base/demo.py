@@ -92,6 +92,8 @@ def load_demo():
         return False
 
     vi, = Lang.search([('code', '=', 'vi')])
+    if not vi.translatable:
+        Lang.write([vi], {'translatable': True})
     currency = _currency()
     levels = {l.code: l for l in Level.search([])}
     agencies = {}
@@ -130,9 +132,9 @@ def load_demo():
             companies=[agencies[k] for k in keys],
             company=agencies[keys[0]],
             employees=employees, employee=employees[0],
-            company_filter='all' if len(keys) > 1 else 'one')
+            company_filter='all' if len(keys) > 1 else 'one',
+            roles=[UserRole(role=ref(role))])
         user.save()
-        UserRole(user=user, role=ref(role)).save()
     return True
 
 

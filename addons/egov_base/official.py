@@ -14,7 +14,7 @@ from .exceptions import AgencyScopeError
 
 
 class Position(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Position"
+    __string__ = "Position"
     __name__ = 'egov.position'
 
     name = fields.Char("Name", required=True, translate=True)
