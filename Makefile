@@ -44,7 +44,8 @@ setup: venv sao
 run: setup
 	$(BIN)/python scripts/setup_db.py --database $(DB_NAME) --banner \
 		--host $(HOST) --port $(PORT)
-	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT)
+	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT) \
+		--database $(DB_NAME)
 
 test: setup
 	$(BIN)/python scripts/run_tests.py

@@ -8,14 +8,10 @@
     Sao.config.calendar_colors = '#fff,#a31d24'.split(',');
     Sao.config.graph_color = '#a31d24';
     // Officials of the province work in Vietnamese: the login page, shown
-    // before the user's own language is known, follows the browser only
-    // when it asks for another language explicitly.
+    // before the user's own language is known, is in Vietnamese; after the
+    // login the client follows the language of the user's preferences.
     var setlang = Sao.i18n.setlang;
     Sao.i18n.setlang = function(lang) {
-        if (!lang) {
-            var browser = (navigator.language || 'vi').replace('-', '_');
-            lang = browser.startsWith('en') ? browser : 'vi';
-        }
-        return setlang(lang);
+        return setlang(lang || 'vi');
     };
 }());

@@ -14,9 +14,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', default='8000')
+    parser.add_argument('--database', default='egov')
     args = parser.parse_args()
     env = egov_env.environ()
     env['TRYTOND_WEB__LISTEN'] = '%s:%s' % (args.host, args.port)
+    # Load the database's modules when the server starts, not at the first
+    # request: the first login then finds a ready pool (trytond 8.0 leaves
+    # an empty pool behind when a request starts before it is loaded).
+    env.setdefault('TRYTOND_DATABASE_NAMES', args.database)
     trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
     os.execve(trytond, [trytond, '-c', egov_env.CONFIG], env)
 

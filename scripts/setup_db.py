@@ -91,7 +91,7 @@ def main():
     args = parser.parse_args()
     env = egov_env.environ()
     name = args.database
-    stamp = os.path.join(egov_env.VAR, '.modules-%s-%s' % (
+    stamp = os.path.join(env['TRYTOND_DATABASE__PATH'], '.modules-%s-%s' % (
             'sqlite' if egov_env.is_sqlite(env) else 'postgresql', name))
 
     current = code_hash()
