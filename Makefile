@@ -17,8 +17,7 @@ STAMP := $(VENV)/.installed
 
 export TRYTOND_CONFIG := $(CURDIR)/trytond.conf
 
-.PHONY: help run setup venv sao test test-sqlite test-postgresql lint \
-	test-browser test-deploy bench clean
+.PHONY: help run setup venv sao browser test lint bench clean
 
 help:
 	@echo "make run   - set up and serve the platform on http://$(HOST):$(PORT)/"
@@ -47,7 +46,10 @@ run: setup
 	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT) \
 		--database $(DB_NAME)
 
-test: setup
+browser:
+	sh scripts/install_browser.sh
+
+test: setup browser
 	$(BIN)/python scripts/run_tests.py
 
 lint: venv

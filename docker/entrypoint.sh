@@ -1,0 +1,36 @@
+#!/bin/sh
+# Entry point of the application image.
+#   web     trytond behind gunicorn (the WSGI application trytond.application)
+#   worker  trytond-worker: queued jobs (batch signing, notifications)
+#   cron    trytond-cron: scheduled tasks
+#   admin   create or update the database (run once per release)
+# The database URI and every secret come from the environment.
+set -eu
+
+: "${EGOV_DATABASE:=egov}"
+: "${GUNICORN_WORKERS:=4}"
+export TRYTOND_DATABASE_NAMES="${TRYTOND_DATABASE_NAMES:-$EGOV_DATABASE}"
+
+case "${1:-web}" in
+    web)
+        exec gunicorn --bind "${TRYTOND_WEB__LISTEN:-0.0.0.0:8000}" \
+            --workers "$GUNICORN_WORKERS" --timeout 120 \
+            --forwarded-allow-ips='*' --access-logfile - \
+            trytond.application:app
+        ;;
+    worker)
+        exec trytond-worker -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE"
+        ;;
+    cron)
+        exec trytond-cron -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE"
+        ;;
+    admin)
+        # First run: the admin password comes from a secret file
+        exec trytond-admin -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE" \
+            --all --activate-dependencies -u egov_base -l vi \
+            --email "${EGOV_ADMIN_EMAIL:-admin@localhost}"
+        ;;
+    *)
+        exec "$@"
+        ;;
+esac
