@@ -170,12 +170,57 @@ class EgovBaseTestCase(
         pot = Translation.translation_export('en', 'egov_base')
         path = os.path.join(
             os.path.dirname(os.path.dirname(__file__)), 'locale', 'vi.po')
+        # A translation equal to its English source is a missing one,
+        # unless the source is already Vietnamese (the language's name)
         translated = {(e.msgctxt, e.msgid) for e in polib.pofile(path)
-            if e.msgstr and 'fuzzy' not in e.flags}
+            if e.msgstr and 'fuzzy' not in e.flags
+            and (e.msgstr != e.msgid or not e.msgid.isascii())}
         missing = [(e.msgctxt, e.msgid)
             for e in polib.pofile(pot.decode('utf-8'))
             if (e.msgctxt, e.msgid) not in translated]
         self.assertEqual(missing, [])
+
+    @with_transaction()
+    def test_errors_in_vietnamese(self):
+        "An official working in Vietnamese reads the errors in Vietnamese"
+        import os
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        vi, = Lang.search([('code', '=', 'vi')])
+        Lang.write([vi], {'translatable': True})
+        locale = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)), 'locale')
+        Translation.translation_import('vi', 'egov_base', [
+                os.path.join(locale, 'vi.po'),
+                os.path.join(locale, 'override', 'vi.po')])
+        Translation._translation_cache.clear()
+        pool.get('ir.message')._message_cache.clear()
+
+        province = create_company("UBND tỉnh")
+        district = create_company("UBND huyện")
+        district.parent = province
+        district.save()
+        Company = pool.get('company.company')
+        with Transaction().set_context(language='vi'):
+            # Records keep the context they were read in
+            province = Company(province.id)
+            province.parent = district
+            with self.assertRaises(AgencyValidationError) as cm:
+                province.save()
+            self.assertIn("Không thể đặt cơ quan", cm.exception.message)
+            province.parent = None
+            province.agency_code = 'sai'
+            with self.assertRaises(AgencyValidationError) as cm:
+                province.save()
+            self.assertIn("Mã định danh", cm.exception.message)
+
+        # Core strings are translated through locale/override
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        menu = ModelData.get_id('res', 'menu_res')
+        with Transaction().set_context(language='vi'):
+            self.assertEqual(Menu(menu).name, "Người dùng")
 
 
 del ModuleTestCase
