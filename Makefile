@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 
 export TRYTOND_CONFIG := $(CURDIR)/trytond.conf
 
-.PHONY: help run setup venv sao browser test lint bench clean
+.PHONY: help run setup venv sao system-packages test lint bench clean
 
 help:
 	@echo "make run   - set up and serve the platform on http://$(HOST):$(PORT)/"
@@ -46,10 +46,10 @@ run: setup
 	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT) \
 		--database $(DB_NAME)
 
-browser:
-	sh scripts/install_browser.sh
+system-packages:
+	sh scripts/install_system_packages.sh
 
-test: setup browser
+test: setup system-packages
 	$(BIN)/python scripts/run_tests.py
 
 lint: venv

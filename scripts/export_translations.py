@@ -19,7 +19,7 @@ import polib
 
 CORE_MODULES = ['ir', 'res', 'company', 'party', 'user_role', 'country',
     'currency', 'notification_email']
-EGOV_MODULES = ['egov_base']
+EGOV_MODULES = ['egov_base', 'egov_signature']
 # Core types an official meets in the client
 CORE_TYPES = {'model', 'field', 'help', 'selection', 'view',
     'wizard_button'}

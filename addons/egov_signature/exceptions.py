@@ -1,0 +1,12 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class CertificateError(ValidationError):
+    pass
+
+
+class SigningError(UserError):
+    pass

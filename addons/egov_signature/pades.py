@@ -1,0 +1,332 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""PAdES signing and validation of PDF files, on top of pyHanko.
+
+Used by the server (the egov.signature models) and by the command-line
+tools (egov-sign, egov-verify), so that both sign and validate with the same
+code.  Nothing here touches the database.
+"""
+import datetime as dt
+import io
+import os
+from dataclasses import asdict, dataclass, field
+from zoneinfo import ZoneInfo
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from PIL import Image
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import StaticStampStyle, TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+VIETNAM = ZoneInfo('Asia/Ho_Chi_Minh')
+FONTS = [
+    '/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf',
+    '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
+    '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf',
+    ]
+
+# Indications as the EU DSS reports them (ETSI EN 319 102-1)
+TOTAL_PASSED = 'TOTAL_PASSED'
+TOTAL_FAILED = 'TOTAL_FAILED'
+INDETERMINATE = 'INDETERMINATE'
+SEVERITY = {TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2}
+
+
+class SignatureError(Exception):
+    "A PDF cannot be signed or validated (bad input, wrong key...)"
+
+
+def serif_font():
+    for path in FONTS:
+        if os.path.exists(path):
+            return path
+    raise SignatureError(
+        "No serif font covering Vietnamese found (install fonts-liberation)")
+
+
+# Certificates and keys
+def load_certificates(data):
+    "Return the X.509 certificates of PEM or DER data"
+    if b'-----BEGIN' in data:
+        certificates = x509.load_pem_x509_certificates(data)
+    else:
+        certificates = [x509.load_der_x509_certificate(data)]
+    return certificates
+
+
+def load_pkcs12(data, password):
+    "Return (key, certificate, chain) of a PKCS#12 file"
+    try:
+        key, certificate, chain = pkcs12.load_key_and_certificates(
+            data, password.encode() if isinstance(password, str)
+            else password)
+    except ValueError as exception:
+        raise SignatureError(
+            "Cannot open the PKCS#12 file: wrong password or damaged file"
+            ) from exception
+    if key is None or certificate is None:
+        raise SignatureError("The PKCS#12 file has no key or certificate")
+    return key, certificate, list(chain or [])
+
+
+def to_asn1(certificate):
+    return asn1_x509.Certificate.load(
+        certificate.public_bytes(serialization.Encoding.DER))
+
+
+def software_signer(key, certificate, chain=()):
+    "Return a pyHanko signer of a key held in memory (demo and tests)"
+    key_info = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+    return signers.SimpleSigner(
+        signing_cert=to_asn1(certificate), signing_key=key_info,
+        cert_registry=SimpleCertificateStore.from_certs(
+            [to_asn1(c) for c in chain]))
+
+
+def pkcs11_session(library, token_label, pin):
+    "Open a session on a PKCS#11 token (HSM or USB token)"
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as p11
+    try:
+        return p11.open_pkcs11_session(
+            library, token_criteria=TokenCriteria(label=token_label),
+            user_pin=pin)
+    except Exception as exception:
+        raise SignatureError(
+            "Cannot open the token %r with %s: %s" % (
+                token_label, library, exception)) from exception
+
+
+def pkcs11_signer(session, key_label, cert_label=None, chain=()):
+    from pyhanko.sign import pkcs11 as p11
+    return p11.PKCS11Signer(
+        session, key_label=key_label, cert_label=cert_label or key_label,
+        ca_chain=[to_asn1(c) for c in chain] or None)
+
+
+# Appearance
+@dataclass
+class Appearance:
+    """Where and how a signature shows on the page.
+
+    box is (x1, y1, x2, y2) in PDF points from the bottom left of the page;
+    image is PNG data (the official's blue signature or the agency's red
+    seal); text is shown when there is no image (the agency's signature of
+    an appendix: number and notation and the signing time)."""
+    box: tuple
+    page: int = 0
+    image: bytes = None
+    text: str = None
+
+    def style(self):
+        if self.image:
+            try:
+                picture = Image.open(io.BytesIO(self.image))
+                picture.load()
+            except Exception as exception:
+                raise SignatureError(
+                    "The signature image is not a readable PNG"
+                    ) from exception
+            return StaticStampStyle(
+                background=PdfImage(picture), border_width=0,
+                background_opacity=1)
+        if self.text:
+            return TextStampStyle(
+                stamp_text=self.text.replace('%', '%%'),
+                text_box_style=TextBoxStyle(
+                    font=GlyphAccumulatorFactory(serif_font()),
+                    font_size=10),
+                border_width=0, background=None)
+        return None
+
+
+def appendix_text(number_notation, when=None):
+    """Text of the agency's signature on an appendix in a separate file:
+    number and notation and the signing time in ISO 8601 with +07:00
+    (Decree 30/2020, appendix I)."""
+    when = (when or dt.datetime.now(VIETNAM)).astimezone(VIETNAM)
+    return '%s\n%s' % (number_notation, when.isoformat(timespec='seconds'))
+
+
+def page_count(data):
+    try:
+        return int(PdfFileReader(io.BytesIO(data), strict=False)
+            .root['/Pages']['/Count'])
+    except Exception as exception:
+        raise SignatureError("The file is not a readable PDF") from exception
+
+
+# Signing
+def sign_pdf(data, signer, field_name='Signature1', appearance=None,
+        tsa_url=None, certify=False, name=None, reason=None, location=None,
+        validation_context=None):
+    """Sign the PDF data with PAdES (ETSI.CAdES.detached, SHA-256) as an
+    incremental update and return the signed PDF.
+
+    B-B without a timestamp authority, B-T with tsa_url, B-LT when a
+    validation_context able to fetch revocation data is given.  certify
+    locks the document against any further change but signatures."""
+    if not data.startswith(b'%PDF'):
+        raise SignatureError("The file is not a PDF")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except Exception as exception:
+        raise SignatureError("The file is not a readable PDF") from exception
+    if writer.prev.encrypted:
+        raise SignatureError("Encrypted PDF files cannot be signed")
+    field_spec = style = None
+    if appearance:
+        pages = int(writer.root['/Pages']['/Count'])
+        if not 0 <= appearance.page < pages:
+            raise SignatureError(
+                "The document has %d pages: page %d does not exist" % (
+                    pages, appearance.page + 1))
+        field_spec = fields.SigFieldSpec(
+            field_name, on_page=appearance.page,
+            box=tuple(int(v) for v in appearance.box))
+        style = appearance.style()
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name, md_algorithm='sha256',
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=certify,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES if certify
+        else fields.MDPPerm.FILL_FORMS,
+        name=name, reason=reason, location=location,
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context)
+    timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
+    pdf_signer = signers.PdfSigner(
+        metadata, signer, timestamper=timestamper, stamp_style=style,
+        new_field_spec=field_spec)
+    output = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, output=output)
+    except SignatureError:
+        raise
+    except Exception as exception:
+        raise SignatureError("Signing failed: %s" % exception) from exception
+    return output.getvalue()
+
+
+# Validation
+@dataclass
+class SignatureReport:
+    field: str
+    signer: str = None
+    issuer: str = None
+    serial: str = None
+    not_before: str = None
+    not_after: str = None
+    signing_time: str = None
+    timestamp: str = None
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    revoked: bool = False
+    revocation_checked: bool = False
+    coverage: str = None
+    modifications: str = None
+    docmdp_ok: bool = None
+    indication: str = INDETERMINATE
+    sub_indication: str = None
+
+
+@dataclass
+class ValidationReport:
+    indication: str = INDETERMINATE
+    sub_indication: str = None
+    signatures: list = field(default_factory=list)
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def _name(name):
+    return name.human_friendly if name is not None else None
+
+
+def _iso(value):
+    return value.astimezone(VIETNAM).isoformat(timespec='seconds') \
+        if value else None
+
+
+def _judge(report):
+    "Indication and sub-indication of one signature"
+    if not report.intact:
+        return TOTAL_FAILED, 'HASH_FAILURE'
+    if not report.valid:
+        return TOTAL_FAILED, 'SIG_CRYPTO_FAILURE'
+    if report.revoked:
+        return TOTAL_FAILED, 'REVOKED'
+    if report.docmdp_ok is False or report.modifications == 'OTHER':
+        # Changes after signing that the signature does not allow
+        return TOTAL_FAILED, 'SIG_CONSTRAINTS_FAILURE'
+    if not report.trusted:
+        return INDETERMINATE, 'NO_CERTIFICATE_CHAIN_FOUND'
+    return TOTAL_PASSED, None
+
+
+def validate_pdf(data, trust_roots=(), allow_fetching=False):
+    """Validate every signature of the PDF against the trust anchors and
+    return a ValidationReport with an overall indication."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_regular_signatures
+    except Exception as exception:
+        raise SignatureError("The file is not a readable PDF") from exception
+    context = ValidationContext(
+        trust_roots=[to_asn1(c) for c in trust_roots],
+        allow_fetching=allow_fetching,
+        revocation_mode='soft-fail')
+    result = ValidationReport()
+    if not signatures:
+        result.sub_indication = 'SIGNED_DATA_NOT_FOUND'
+        return result
+    for embedded in signatures:
+        report = SignatureReport(field=embedded.field_name)
+        certificate = embedded.signer_cert
+        if certificate is not None:
+            report.signer = _name(certificate.subject)
+            report.issuer = _name(certificate.issuer)
+            report.serial = format(certificate.serial_number, 'X')
+            report.not_before = _iso(certificate.not_valid_before)
+            report.not_after = _iso(certificate.not_valid_after)
+        try:
+            status = validate_pdf_signature(embedded, context)
+        except Exception as exception:
+            report.indication, report.sub_indication = (
+                TOTAL_FAILED, 'FORMAT_FAILURE')
+            report.modifications = str(exception)
+            result.signatures.append(report)
+            continue
+        report.intact = bool(status.intact)
+        report.valid = bool(status.valid)
+        report.trusted = bool(status.trusted)
+        report.revoked = bool(status.revoked)
+        report.revocation_checked = allow_fetching
+        report.signing_time = _iso(status.signer_reported_dt)
+        if status.timestamp_validity is not None:
+            report.timestamp = _iso(status.timestamp_validity.timestamp)
+        report.coverage = status.coverage.name if status.coverage else None
+        report.modifications = (status.modification_level.name
+            if status.modification_level else None)
+        report.docmdp_ok = status.docmdp_ok
+        report.indication, report.sub_indication = _judge(report)
+        result.signatures.append(report)
+    worst = max(result.signatures, key=lambda r: SEVERITY[r.indication])
+    result.indication = worst.indication
+    result.sub_indication = worst.sub_indication
+    return result

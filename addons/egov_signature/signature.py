@@ -1,0 +1,368 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""Signing identities, trust anchors, the signing log and validation
+reports.  The PDF work itself is in pades.py."""
+import datetime as dt
+import hashlib
+import json
+import logging
+
+from trytond.i18n import gettext
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.modules.egov_base.audit import AuditMixin
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from . import pades
+from .exceptions import CertificateError, SigningError
+
+logger = logging.getLogger(__name__)
+
+METHODS = [
+    ('server_token', "Server token or HSM"),
+    ('software', "Software key (tests only)"),
+    ('usb_token', "Official's USB token"),
+    ]
+
+
+def _certificate_fields(data):
+    "Return the values read from a PEM or DER certificate"
+    try:
+        certificate, *_ = pades.load_certificates(data)
+    except Exception as exception:
+        raise CertificateError(gettext(
+                'egov_signature.msg_certificate_invalid')) from exception
+    return certificate, {
+        'subject': certificate.subject.rfc4514_string(),
+        'issuer': certificate.issuer.rfc4514_string(),
+        'serial': format(certificate.serial_number, 'X'),
+        'not_before': certificate.not_valid_before_utc.replace(tzinfo=None),
+        'not_after': certificate.not_valid_after_utc.replace(tzinfo=None),
+        }
+
+
+class CertificateMixin:
+    __slots__ = ()
+    certificate = fields.Binary("Certificate", required=True,
+        help="The X.509 certificate in PEM or DER.")
+    subject = fields.Char("Subject", readonly=True)
+    issuer = fields.Char("Issuer", readonly=True)
+    serial = fields.Char("Serial Number", readonly=True)
+    not_before = fields.DateTime("Valid From", readonly=True)
+    not_after = fields.DateTime("Valid Until", readonly=True)
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('certificate'):
+            _, read = _certificate_fields(bytes(values['certificate']))
+            values.update(read)
+        return values
+
+    def get_x509(self):
+        return pades.load_certificates(bytes(self.certificate))[0]
+
+
+class Identity(
+        AuditMixin, DeactivableMixin, CertificateMixin, ModelSQL, ModelView):
+    __string__ = "Signing Identity"
+    __name__ = 'egov.signature.identity'
+
+    name = fields.Char("Name", required=True)
+    kind = fields.Selection([
+            ('official', "Official"),
+            ('agency', "Agency"),
+            ], "Kind", required=True,
+        help="An agency's signature replaces its red seal.")
+    user = fields.Many2One('res.user', "Official",
+        states={
+            'required': Eval('kind') == 'official',
+            'invisible': Eval('kind') != 'official',
+            })
+    company = fields.Many2One('company.company', "Agency", required=True)
+    chain = fields.Binary("Certificate Chain",
+        help="The intermediate certificates, in PEM.")
+    key_storage = fields.Selection([
+            ('pkcs11', "PKCS#11 Token or HSM"),
+            ('usb_token', "Official's USB Token"),
+            ('software', "Software Key (tests only)"),
+            ], "Key Storage", required=True)
+    pkcs11_library = fields.Char("PKCS#11 Library",
+        states={
+            'required': Eval('key_storage') == 'pkcs11',
+            'invisible': Eval('key_storage') != 'pkcs11',
+            })
+    token_label = fields.Char("Token Label",
+        states={
+            'required': Eval('key_storage') == 'pkcs11',
+            'invisible': Eval('key_storage') != 'pkcs11',
+            })
+    key_label = fields.Char("Key Label",
+        states={
+            'required': Eval('key_storage') == 'pkcs11',
+            'invisible': Eval('key_storage') != 'pkcs11',
+            })
+    cert_label = fields.Char("Certificate Label",
+        states={'invisible': Eval('key_storage') != 'pkcs11'})
+    software_key = fields.Binary("Encrypted Key (PKCS#12)",
+        states={
+            'required': Eval('key_storage') == 'software',
+            'invisible': Eval('key_storage') != 'software',
+            },
+        help="Encrypted at rest by its own password, asked at signing "
+        "time. For demonstration and tests only.")
+    image = fields.Binary("Image",
+        help="The official's signature (blue) or the agency's seal (red), "
+        "as a transparent PNG.")
+
+    @classmethod
+    def default_kind(cls):
+        return 'official'
+
+    @classmethod
+    def default_key_storage(cls):
+        return 'pkcs11'
+
+    @classmethod
+    def validate_fields(cls, identities, field_names):
+        super().validate_fields(identities, field_names)
+        for identity in identities:
+            if identity.image and not bytes(identity.image).startswith(
+                    b'\x89PNG\r\n\x1a\n'):
+                raise CertificateError(gettext(
+                        'egov_signature.msg_image_png',
+                        identity=identity.rec_name))
+            if identity.chain:
+                try:
+                    pades.load_certificates(bytes(identity.chain))
+                except Exception as exception:
+                    raise CertificateError(gettext(
+                            'egov_signature.msg_certificate_invalid')
+                        ) from exception
+
+    def get_chain(self):
+        return (pades.load_certificates(bytes(self.chain))
+            if self.chain else [])
+
+    def check_valid(self, when=None):
+        when = when or dt.datetime.utcnow()
+        if not (self.not_before <= when <= self.not_after):
+            raise SigningError(gettext(
+                    'egov_signature.msg_certificate_expired',
+                    identity=self.rec_name,
+                    not_after=self.not_after.strftime('%d/%m/%Y')))
+
+    def signer(self, secret=None):
+        """Return (pyHanko signer, session to close) for the key; secret is
+        the token PIN or the software key's password, never stored."""
+        if self.key_storage == 'software':
+            key, certificate, chain = pades.load_pkcs12(
+                bytes(self.software_key), secret or '')
+            return pades.software_signer(
+                key, certificate, chain + self.get_chain()), None
+        if self.key_storage == 'pkcs11':
+            session = pades.pkcs11_session(
+                self.pkcs11_library, self.token_label, secret)
+            return pades.pkcs11_signer(
+                session, self.key_label, self.cert_label,
+                self.get_chain()), session
+        raise SigningError(gettext(
+                'egov_signature.msg_usb_token_agent',
+                identity=self.rec_name))
+
+    def sign(self, data, document_name, secret=None, appearance=None,
+            field_name=None, certify=False, tsa_url=None):
+        "Sign the PDF data, log the signing and return the signed PDF"
+        pool = Pool()
+        Log = pool.get('egov.signature.log')
+        self.check_valid()
+        try:
+            signer, session = self.signer(secret)
+            try:
+                signed = pades.sign_pdf(
+                    data, signer,
+                    field_name=field_name or 'Signature%s' % self.id,
+                    appearance=appearance, certify=certify,
+                    tsa_url=tsa_url, name=self.subject)
+            finally:
+                if session is not None:
+                    session.close()
+        except pades.SignatureError as exception:
+            logger.info("signing %s with %s failed: %s",
+                document_name, self.rec_name, exception)
+            raise SigningError(gettext(
+                    'egov_signature.msg_signing_failed',
+                    document=document_name, reason=str(exception))
+                ) from exception
+        Log.record(self, document_name, data, signed,
+            'software' if self.key_storage == 'software'
+            else 'server_token')
+        return signed
+
+
+class TrustAnchor(DeactivableMixin, CertificateMixin, ModelSQL, ModelView):
+    __string__ = "Trust Anchor"
+    __name__ = 'egov.signature.trust_anchor'
+
+    name = fields.Char("Name", required=True)
+
+    @classmethod
+    def certificates(cls):
+        with Transaction().set_context(_check_access=False):
+            return [a.get_x509() for a in cls.search([])]
+
+
+class Log(ModelSQL, ModelView):
+    __string__ = "Signing Log"
+    __name__ = 'egov.signature.log'
+
+    date = fields.Timestamp("Date", readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    identity = fields.Many2One(
+        'egov.signature.identity', "Signing Identity", readonly=True,
+        ondelete='RESTRICT')
+    company = fields.Many2One('company.company', "Agency", readonly=True)
+    document = fields.Char("Document", readonly=True)
+    document_hash = fields.Char("Document Hash (SHA-256)", readonly=True)
+    signed_hash = fields.Char("Signed File Hash (SHA-256)", readonly=True)
+    certificate_subject = fields.Char("Certificate Subject", readonly=True)
+    certificate_serial = fields.Char("Certificate Serial", readonly=True)
+    method = fields.Selection(METHODS, "Way", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def record(cls, identity, document, data, signed, method):
+        "Append the log line (as root: no official may hide a signing)"
+        user = Transaction().user or None
+        with Transaction().set_user(0), Transaction().set_context(
+                _check_access=False):
+            cls.create([{
+                        'date': dt.datetime.utcnow(),
+                        'user': user,
+                        'identity': identity.id,
+                        'company': identity.company.id,
+                        'document': document,
+                        'document_hash': hashlib.sha256(data).hexdigest(),
+                        'signed_hash': hashlib.sha256(signed).hexdigest(),
+                        'certificate_subject': identity.subject,
+                        'certificate_serial': identity.serial,
+                        'method': method,
+                        }])
+
+
+class Validation(ModelSQL, ModelView):
+    __string__ = "Signature Validation Report"
+    __name__ = 'egov.signature.validation'
+
+    company = fields.Many2One('company.company', "Agency", required=True,
+        readonly=True)
+    date = fields.Timestamp("Date", readonly=True)
+    user = fields.Many2One('res.user', "Validated by", readonly=True)
+    file = fields.Binary("File", filename='filename', file_id='file_id',
+        required=True, readonly=True)
+    file_id = fields.Char("File ID", readonly=True)
+    filename = fields.Char("File Name", readonly=True)
+    file_hash = fields.Char("File Hash (SHA-256)", readonly=True)
+    indication = fields.Selection([
+            (None, ''),
+            (pades.TOTAL_PASSED, "Total passed"),
+            (pades.TOTAL_FAILED, "Total failed"),
+            (pades.INDETERMINATE, "Indeterminate"),
+            ], "Indication", readonly=True)
+    sub_indication = fields.Char("Sub-indication", readonly=True)
+    signatures = fields.One2Many(
+        'egov.signature.validation.signature', 'validation', "Signatures",
+        readonly=True)
+    report = fields.Text("Report (JSON)", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def validate_file(cls, data, filename):
+        "Validate the PDF data against the trust anchors; keep the report"
+        pool = Pool()
+        Anchor = pool.get('egov.signature.trust_anchor')
+        try:
+            report = pades.validate_pdf(data, Anchor.certificates())
+        except pades.SignatureError as exception:
+            raise SigningError(gettext(
+                    'egov_signature.msg_validation_unreadable',
+                    file=filename)) from exception
+        validation, = cls.create([{
+                    'company': Transaction().context.get('company'),
+                    'date': dt.datetime.utcnow(),
+                    'user': Transaction().user or None,
+                    'file': data,
+                    'filename': filename,
+                    'file_hash': hashlib.sha256(data).hexdigest(),
+                    'indication': report.indication,
+                    'sub_indication': report.sub_indication,
+                    'report': json.dumps(report.as_dict(), ensure_ascii=False,
+                        indent=2),
+                    'signatures': [('create', [
+                                _signature_values(s)
+                                for s in report.signatures])],
+                    }])
+        return validation
+
+
+def _signature_values(report):
+    def timestamp(value):
+        return (dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc)
+            .replace(tzinfo=None) if value else None)
+    return {
+        'field_name': report.field,
+        'signer': report.signer,
+        'issuer': report.issuer,
+        'serial': report.serial,
+        'not_before': timestamp(report.not_before),
+        'not_after': timestamp(report.not_after),
+        'signing_time': timestamp(report.signing_time),
+        'timestamp': timestamp(report.timestamp),
+        'intact': report.intact,
+        'valid': report.valid,
+        'trusted': report.trusted,
+        'revoked': report.revoked,
+        'revocation_checked': report.revocation_checked,
+        'coverage': report.coverage,
+        'modifications': report.modifications,
+        'indication': report.indication,
+        'sub_indication': report.sub_indication,
+        }
+
+
+class ValidationSignature(ModelSQL, ModelView):
+    __string__ = "Validated Signature"
+    __name__ = 'egov.signature.validation.signature'
+
+    validation = fields.Many2One('egov.signature.validation', "Validation",
+        required=True, ondelete='CASCADE')
+    field_name = fields.Char("Field", readonly=True)
+    signer = fields.Char("Signer", readonly=True)
+    issuer = fields.Char("Issuer", readonly=True)
+    serial = fields.Char("Serial Number", readonly=True)
+    not_before = fields.DateTime("Certificate Valid From", readonly=True)
+    not_after = fields.DateTime("Certificate Valid Until", readonly=True)
+    signing_time = fields.DateTime("Signing Time", readonly=True)
+    timestamp = fields.DateTime("Timestamp", readonly=True)
+    intact = fields.Boolean("Intact", readonly=True)
+    valid = fields.Boolean("Cryptographically Valid", readonly=True)
+    trusted = fields.Boolean("Trusted", readonly=True)
+    revoked = fields.Boolean("Revoked", readonly=True)
+    revocation_checked = fields.Boolean("Revocation Checked", readonly=True)
+    coverage = fields.Char("Coverage", readonly=True)
+    modifications = fields.Char("Changes After Signing", readonly=True)
+    indication = fields.Char("Indication", readonly=True)
+    sub_indication = fields.Char("Sub-indication", readonly=True)

@@ -1,0 +1,134 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""Signing and validation of PDF files (no database needed)."""
+import os
+import shutil
+import subprocess
+import tempfile
+
+from trytond.modules.egov_signature import pades
+from trytond.modules.egov_signature.pades import (
+    INDETERMINATE, TOTAL_FAILED, TOTAL_PASSED, Appearance, SignatureError)
+
+from .pki import TestPKI, sample_pdf, sample_png
+
+
+class PadesTestMixin:
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pki = TestPKI()
+        cls.leader_key, cls.leader = cls.pki.issue("Nguyễn Văn A")
+        cls.agency_key, cls.agency = cls.pki.issue(
+            "UBND tỉnh Bình Phước", ecdsa=True)
+
+    def signer(self, key=None, certificate=None):
+        return pades.software_signer(
+            key or self.leader_key, certificate or self.leader,
+            [self.pki.root])
+
+    def test_sign_and_validate(self):
+        "A PAdES B-B signature validates as TOTAL_PASSED with the anchor"
+        signed = pades.sign_pdf(sample_pdf(), self.signer())
+        report = pades.validate_pdf(signed, [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_PASSED)
+        signature, = report.signatures
+        self.assertIn("Nguyễn Văn A", signature.signer)
+        self.assertIn("Test Root CA", signature.issuer)
+        self.assertTrue(signature.intact and signature.valid)
+        self.assertEqual(signature.coverage, 'ENTIRE_FILE')
+        self.assertTrue(signature.signing_time.endswith('+07:00'))
+
+    def test_untrusted(self):
+        "Without the anchor the indication is INDETERMINATE"
+        signed = pades.sign_pdf(sample_pdf(), self.signer())
+        report = pades.validate_pdf(signed, [TestPKI("Other root").root])
+        self.assertEqual(report.indication, INDETERMINATE)
+        self.assertEqual(report.sub_indication, 'NO_CERTIFICATE_CHAIN_FOUND')
+
+    def test_tampered(self):
+        "A changed byte inside the signed range fails the signature"
+        signed = bytearray(pades.sign_pdf(sample_pdf(), self.signer()))
+        index = signed.index(b'/Type', 20)
+        signed[index + 1] = ord('X')
+        report = pades.validate_pdf(bytes(signed), [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_FAILED)
+        self.assertEqual(report.sub_indication, 'HASH_FAILURE')
+
+    def test_signer_then_agency(self):
+        "The signer signs, then the agency: both stay valid"
+        appearance = Appearance(box=(360, 210, 480, 270),
+            image=sample_png())
+        signed = pades.sign_pdf(sample_pdf(), self.signer(),
+            field_name='NguoiKy', appearance=appearance)
+        seal = Appearance(box=(330, 200, 400, 280),
+            image=sample_png(color=(220, 0, 0, 255), size=(80, 80)))
+        sealed = pades.sign_pdf(signed,
+            self.signer(self.agency_key, self.agency),
+            field_name='CoQuan', appearance=seal, certify=False)
+        report = pades.validate_pdf(sealed, [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_PASSED)
+        self.assertEqual(
+            [s.field for s in report.signatures], ['NguoiKy', 'CoQuan'])
+        first, second = report.signatures
+        self.assertEqual(first.coverage, 'ENTIRE_REVISION')
+        self.assertEqual(second.coverage, 'ENTIRE_FILE')
+        self.assertIn("UBND", second.signer)
+        if shutil.which('pdfsig'):
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, 'signed.pdf')
+                with open(path, 'wb') as fp:
+                    fp.write(sealed)
+                output = subprocess.run(['pdfsig', '-nocert', path],
+                    capture_output=True, text=True).stdout
+            self.assertEqual(output.count('Signature Validation: '
+                    'Signature is Valid.'), 2, output)
+
+    def test_certified_document_locked(self):
+        "A certified document refuses a later signature's changes"
+        certified = pades.sign_pdf(sample_pdf(), self.signer(),
+            certify=True)
+        report = pades.validate_pdf(certified, [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_PASSED)
+        with self.assertRaises(SignatureError):
+            pades.sign_pdf(certified, self.signer(), field_name='Later',
+                appearance=Appearance(box=(10, 10, 100, 60), text="x"))
+
+    def test_appendix_text_signature(self):
+        "An appendix gets the agency's text signature, ISO time +07:00"
+        text = pades.appendix_text("15/QĐ-UBND")
+        self.assertRegex(text,
+            r'^15/QĐ-UBND\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$')
+        signed = pades.sign_pdf(sample_pdf("PHỤ LỤC"),
+            self.signer(self.agency_key, self.agency),
+            appearance=Appearance(box=(400, 770, 580, 820), text=text))
+        report = pades.validate_pdf(signed, [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_PASSED)
+
+    def test_pkcs12(self):
+        "Signing identities come from PKCS#12 files"
+        data = self.pki.pkcs12(self.leader_key, self.leader, 'mật-khẩu')
+        key, certificate, chain = pades.load_pkcs12(data, 'mật-khẩu')
+        self.assertEqual(certificate, self.leader)
+        self.assertEqual(chain, [self.pki.root])
+        with self.assertRaises(SignatureError):
+            pades.load_pkcs12(data, 'sai')
+
+    def test_bad_input(self):
+        "Files that are not PDF or images that are not PNG are refused"
+        with self.assertRaises(SignatureError):
+            pades.sign_pdf(b'not a pdf', self.signer())
+        with self.assertRaises(SignatureError):
+            pades.sign_pdf(b'%PDF-1.7\n garbage', self.signer())
+        with self.assertRaises(SignatureError):
+            pades.sign_pdf(sample_pdf(), self.signer(),
+                appearance=Appearance(box=(0, 0, 10, 10), image=b'GIF89a'))
+        with self.assertRaises(SignatureError):
+            pades.sign_pdf(sample_pdf(), self.signer(),
+                appearance=Appearance(box=(0, 0, 10, 10), page=3, text='x'))
+        with self.assertRaises(SignatureError):
+            pades.validate_pdf(b'nothing')
+        report = pades.validate_pdf(sample_pdf())
+        self.assertEqual(report.indication, INDETERMINATE)
+        self.assertEqual(report.sub_indication, 'SIGNED_DATA_NOT_FOUND')

@@ -1,0 +1,117 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""A test public-key infrastructure: a root CA and certificates of
+officials and agencies issued by it, made at run time (no key is stored in
+the repository)."""
+import datetime as dt
+import io
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from trytond.modules.egov_signature.pades import serif_font
+
+
+def _name(common_name, organization="Tỉnh Bình Phước (thử nghiệm)"):
+    return x509.Name([
+            x509.NameAttribute(NameOID.COUNTRY_NAME, 'VN'),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            ])
+
+
+class TestPKI:
+
+    def __init__(self, name="Test Root CA (egov)"):
+        now = dt.datetime.now(dt.timezone.utc)
+        self.root_key = rsa.generate_private_key(
+            public_exponent=65537, key_size=2048)
+        self.root = (x509.CertificateBuilder()
+            .subject_name(_name(name)).issuer_name(_name(name))
+            .public_key(self.root_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=3650))
+            .add_extension(
+                x509.BasicConstraints(ca=True, path_length=None), True)
+            .add_extension(x509.KeyUsage(
+                    digital_signature=False, content_commitment=False,
+                    key_encipherment=False, data_encipherment=False,
+                    key_agreement=False, key_cert_sign=True, crl_sign=True,
+                    encipher_only=False, decipher_only=False), True)
+            .sign(self.root_key, hashes.SHA256()))
+
+    def issue(self, common_name, ecdsa=False, days=730, not_before=None):
+        "Return (key, certificate) of a signer"
+        if ecdsa:
+            key = ec.generate_private_key(ec.SECP256R1())
+        else:
+            key = rsa.generate_private_key(
+                public_exponent=65537, key_size=2048)
+        now = not_before or dt.datetime.now(dt.timezone.utc)
+        certificate = (x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(self.root.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(hours=1))
+            .not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(
+                x509.BasicConstraints(ca=False, path_length=None), True)
+            .add_extension(x509.KeyUsage(
+                    digital_signature=True, content_commitment=True,
+                    key_encipherment=False, data_encipherment=False,
+                    key_agreement=False, key_cert_sign=False, crl_sign=False,
+                    encipher_only=False, decipher_only=False), True)
+            .add_extension(x509.ExtendedKeyUsage(
+                    [ExtendedKeyUsageOID.EMAIL_PROTECTION]), False)
+            .sign(self.root_key, hashes.SHA256()))
+        return key, certificate
+
+    def pkcs12(self, key, certificate, password):
+        return pkcs12.serialize_key_and_certificates(
+            b'signer', key, certificate, [self.root],
+            serialization.BestAvailableEncryption(password.encode()))
+
+    @property
+    def root_pem(self):
+        return self.root.public_bytes(serialization.Encoding.PEM)
+
+
+def sample_pdf(title="QUYẾT ĐỊNH", pages=1):
+    "A small official-looking PDF with Vietnamese text"
+    buffer = io.BytesIO()
+    pdfmetrics.registerFont(TTFont('EgovSerif', serif_font()))
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    for page in range(pages):
+        pdf.setFont('EgovSerif', 13)
+        pdf.drawCentredString(297, 800, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        pdf.drawCentredString(297, 782, "Độc lập - Tự do - Hạnh phúc")
+        pdf.setFont('EgovSerif', 14)
+        pdf.drawCentredString(297, 720, title)
+        pdf.setFont('EgovSerif', 12)
+        pdf.drawString(380, 300, "CHỦ TỊCH")
+        pdf.drawString(370, 200, "Nguyễn Văn A")
+        pdf.drawString(72, 100, "Trang %d" % (page + 1))
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def sample_png(color=(0, 0, 200, 255), size=(120, 60)):
+    "A transparent PNG with a coloured stroke, like a scanned signature"
+    from PIL import Image, ImageDraw
+    image = Image.new('RGBA', size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.line([(5, size[1] - 10), (size[0] // 2, 10),
+            (size[0] - 5, size[1] - 15)], fill=color, width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, 'PNG')
+    return buffer.getvalue()

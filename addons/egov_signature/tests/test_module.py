@@ -1,0 +1,197 @@
+# This file is part of the egov platform.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from cryptography.hazmat.primitives import serialization
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.egov_signature import pades
+from trytond.modules.egov_signature.exceptions import (
+    CertificateError, SigningError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+from .pades_tests import PadesTestMixin
+from .pki import sample_pdf, sample_png
+from .token import PIN, SoftToken
+
+
+def pem(certificate):
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
+    "Test egov_signature module"
+    module = 'egov_signature'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.token = SoftToken()
+        cls.addClassCleanup(cls.token.close)
+        cls.token.import_key(cls.leader_key, cls.leader, 'lanhdao', '01')
+        cls.token.import_key(cls.agency_key, cls.agency, 'coquan', '02')
+
+    def create_identity(self, company, **values):
+        pool = Pool()
+        Identity = pool.get('egov.signature.identity')
+        defaults = {
+            'name': "Lãnh đạo", 'kind': 'agency', 'company': company.id,
+            'certificate': pem(self.leader),
+            'chain': pem(self.pki.root),
+            'key_storage': 'pkcs11',
+            'pkcs11_library': self.token.library,
+            'token_label': self.token.label, 'key_label': 'lanhdao',
+            }
+        defaults.update(values)
+        identity, = Identity.create([defaults])
+        return identity
+
+    def add_anchor(self):
+        pool = Pool()
+        Anchor = pool.get('egov.signature.trust_anchor')
+        Anchor.create([{'name': "Test root", 'certificate':
+                    self.pki.root_pem}])
+
+    @with_transaction()
+    def test_identity_reads_certificate(self):
+        "Importing a certificate fills its subject, serial and validity"
+        company = create_company()
+        identity = self.create_identity(company)
+        self.assertIn("Nguyễn Văn A", identity.subject)
+        self.assertEqual(identity.serial,
+            format(self.leader.serial_number, 'X'))
+        self.assertLess(identity.not_before, identity.not_after)
+        der = self.leader.public_bytes(serialization.Encoding.DER)
+        identity.certificate = der
+        identity.save()
+        with self.assertRaises(CertificateError):
+            identity.certificate = b'not a certificate'
+            identity.save()
+
+    @with_transaction()
+    def test_identity_image_png(self):
+        "The signature image must be a PNG"
+        company = create_company()
+        identity = self.create_identity(company, image=sample_png())
+        identity.image = b'GIF89a....'
+        with self.assertRaises(CertificateError):
+            identity.save()
+
+    @with_transaction()
+    def test_sign_with_server_token(self):
+        "The server signs with the token; the signing is logged"
+        pool = Pool()
+        Log = pool.get('egov.signature.log')
+        company = create_company()
+        identity = self.create_identity(company)
+        data = sample_pdf()
+        signed = identity.sign(data, "QĐ 15/QĐ-UBND", secret=PIN,
+            appearance=pades.Appearance(
+                box=(360, 210, 480, 270), image=sample_png()))
+        report = pades.validate_pdf(signed, [self.pki.root])
+        self.assertEqual(report.indication, pades.TOTAL_PASSED)
+        log, = Log.search([])
+        self.assertEqual(log.identity, identity)
+        self.assertEqual(log.document, "QĐ 15/QĐ-UBND")
+        self.assertEqual(log.method, 'server_token')
+        self.assertEqual(log.user.id, 1)
+        self.assertEqual(len(log.document_hash), 64)
+        self.assertEqual(log.certificate_serial, identity.serial)
+
+        with self.assertRaises(SigningError):
+            identity.sign(data, "wrong pin", secret='000000')
+        self.assertEqual(len(Log.search([])), 1)
+
+    @with_transaction()
+    def test_sign_with_software_key(self):
+        "A software key (tests only) is encrypted and needs its password"
+        company = create_company()
+        identity = self.create_identity(company, key_storage='software',
+            software_key=self.pki.pkcs12(
+                self.agency_key, self.agency, 'bí-mật'),
+            certificate=pem(self.agency))
+        signed = identity.sign(sample_pdf(), "Phụ lục", secret='bí-mật')
+        self.assertEqual(pades.validate_pdf(signed, [self.pki.root])
+            .indication, pades.TOTAL_PASSED)
+        with self.assertRaises(SigningError):
+            identity.sign(sample_pdf(), "Phụ lục", secret='sai')
+
+    @with_transaction()
+    def test_usb_token_identity_refuses_server_signing(self):
+        "A key on the official's USB token is never used by the server"
+        company = create_company()
+        identity = self.create_identity(company, key_storage='usb_token')
+        with self.assertRaises(SigningError):
+            identity.sign(sample_pdf(), "x", secret=PIN)
+
+    @with_transaction()
+    def test_validation_report(self):
+        "A validation report is kept with the file"
+        pool = Pool()
+        Validation = pool.get('egov.signature.validation')
+        company = create_company()
+        identity = self.create_identity(company)
+        signed = identity.sign(sample_pdf(), "Văn bản", secret=PIN)
+        with set_company(company):
+            untrusted = Validation.validate_file(signed, 'van-ban.pdf')
+            self.assertEqual(untrusted.indication, pades.INDETERMINATE)
+            self.add_anchor()
+            validation = Validation.validate_file(signed, 'van-ban.pdf')
+        self.assertEqual(validation.indication, pades.TOTAL_PASSED)
+        self.assertEqual(validation.company, company)
+        signature, = validation.signatures
+        self.assertTrue(signature.intact and signature.trusted)
+        self.assertIn("Nguyễn Văn A", signature.signer)
+        self.assertEqual(
+            json.loads(validation.report)['indication'], 'TOTAL_PASSED')
+        with set_company(company), self.assertRaises(SigningError):
+            Validation.validate_file(b'GIF89a', 'anh.gif')
+
+    def test_command_line(self):
+        "egov-sign signs on the token, egov-verify checks the result"
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, 'in.pdf')
+            target = os.path.join(folder, 'out.pdf')
+            pin = os.path.join(folder, 'pin')
+            root = os.path.join(folder, 'root.pem')
+            image = os.path.join(folder, 'sig.png')
+            for path, content in [(source, sample_pdf()),
+                    (pin, PIN.encode()), (root, self.pki.root_pem),
+                    (image, sample_png())]:
+                with open(path, 'wb') as fp:
+                    fp.write(content)
+            env = dict(os.environ, SOFTHSM2_CONF=self.token.config)
+            python = sys.executable
+            sign = [python, '-m', 'trytond.modules.egov_signature.cli_sign',
+                source, target, '--pkcs11-lib', self.token.library,
+                '--token', self.token.label, '--key-label', 'lanhdao',
+                '--pin-file', pin, '--image', image,
+                '--box', '360,210,480,270']
+            result = subprocess.run(sign, env=env, capture_output=True,
+                text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            verify = [python, '-m', 'trytond.modules.egov_signature.cli',
+                target, '--trust', root]
+            result = subprocess.run(verify, capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stdout)
+            self.assertIn('Overall: TOTAL_PASSED', result.stdout)
+            result = subprocess.run(verify[:-2], capture_output=True,
+                text=True)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn('INDETERMINATE', result.stdout)
+            result = subprocess.run(
+                [python, '-m', 'trytond.modules.egov_signature.cli_sign',
+                    source, target, '--pkcs11-lib', self.token.library,
+                    '--token', self.token.label, '--key-label', 'lanhdao',
+                    '--pin-file', pin, '--box', '1,2,3'],
+                env=env, capture_output=True, text=True)
+            self.assertEqual(result.returncode, 2)
+
+
+del ModuleTestCase
