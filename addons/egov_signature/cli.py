@@ -7,8 +7,13 @@ egov-sign IN.pdf OUT.pdf --pkcs11-lib LIB --token LABEL --key-label LABEL
     [--page N] [--text TEXT] [--field NAME] [--certify] [--tsa URL]
 egov-verify FILE.pdf [--trust CERT.pem ...] [--json]
     prints the validation report; exits 0 only for TOTAL_PASSED
+egov-sign-agent REQUEST.json RESPONSE.json --pkcs11-lib LIB --token LABEL
+    --key-label LABEL [--cert-label LABEL] [--pin-file F] [--yes]
+    the signing agent of the official's USB token: signs the request
+    downloaded from the platform and writes the response to upload
 """
 import argparse
+import base64
 import getpass
 import json
 import sys
@@ -146,6 +151,58 @@ def verify_main(argv=None):
     else:
         print(format_report(report))
     return 0 if report.indication == pades.TOTAL_PASSED else 1
+
+
+def agent_main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog='egov-sign-agent',
+        description="Sign a signing request of the platform with the key "
+        "on your USB token and write the response to upload.")
+    parser.add_argument('request')
+    parser.add_argument('response')
+    parser.add_argument('--pkcs11-lib', required=True)
+    parser.add_argument('--token', required=True, help="token label")
+    parser.add_argument('--key-label', required=True)
+    parser.add_argument('--cert-label')
+    parser.add_argument('--pin-file')
+    parser.add_argument('--yes', action='store_true',
+        help="do not ask for confirmation")
+    args = parser.parse_args(argv)
+    try:
+        request = json.loads(_read(args.request, 'request').decode('utf-8'))
+        attributes = base64.b64decode(request['signed_attributes'])
+    except (ValueError, KeyError):
+        print("egov-sign-agent: %s is not a signing request" % args.request,
+            file=sys.stderr)
+        return 2
+    print("Document: %s" % request.get('document'))
+    print("SHA-256:  %s" % request.get('document_sha256'))
+    if not args.yes and input("Sign this document? [y/N] ").lower() not in {
+            'y', 'yes', 'c', 'co', 'có'}:
+        return 1
+    if args.pin_file:
+        pin = _read(args.pin_file, 'PIN file').decode().strip()
+    else:
+        pin = getpass.getpass("PIN of %s: " % args.token)
+    try:
+        session = pades.pkcs11_session(args.pkcs11_lib, args.token, pin)
+        try:
+            signer = pades.pkcs11_signer(
+                session, args.key_label, args.cert_label)
+            signature = pades.sign_attributes(attributes, signer)
+        finally:
+            session.close()
+    except pades.SignatureError as exception:
+        print("egov-sign-agent: %s" % exception, file=sys.stderr)
+        return 1
+    with open(args.response, 'w', encoding='utf-8') as fp:
+        json.dump({
+                'version': 1,
+                'request': request.get('request'),
+                'cms': base64.b64encode(signature).decode(),
+                }, fp)
+    print("signed: upload %s to the platform" % args.response)
+    return 0
 
 
 if __name__ == '__main__':

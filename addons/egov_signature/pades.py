@@ -6,12 +6,14 @@ Used by the server (the egov.signature models) and by the command-line
 tools (egov-sign, egov-verify), so that both sign and validate with the same
 code.  Nothing here touches the database.
 """
+import asyncio
 import datetime as dt
 import io
 import os
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
+from asn1crypto import cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -24,14 +26,17 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 VIETNAM = ZoneInfo('Asia/Ho_Chi_Minh')
+# Serif fonts that cover Vietnamese (Liberation 1.x, Debian's
+# fonts-liberation, does not: it lacks the letters of U+1EA0-U+1EF9)
 FONTS = [
-    '/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf',
     '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
     '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf',
     ]
@@ -52,7 +57,8 @@ def serif_font():
         if os.path.exists(path):
             return path
     raise SignatureError(
-        "No serif font covering Vietnamese found (install fonts-liberation)")
+        "No serif font covering Vietnamese found "
+        "(install fonts-liberation2)")
 
 
 # Certificates and keys
@@ -218,6 +224,118 @@ def sign_pdf(data, signer, field_name='Signature1', appearance=None,
         raise
     except Exception as exception:
         raise SignatureError("Signing failed: %s" % exception) from exception
+    return output.getvalue()
+
+
+# Signing on the official's own token (interrupted signing)
+@dataclass
+class PreparedSignature:
+    """A PDF prepared for signing elsewhere: the document with its
+    signature field and reserved space, where the signature goes, and the
+    CMS signed attributes (with the document digest) to be signed."""
+    pdf: bytes
+    document_digest: bytes
+    reserved_start: int
+    reserved_end: int
+    signed_attributes: bytes
+
+
+def _run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def prepare_signature(data, certificate, chain=(), field_name='Signature1',
+        appearance=None, name=None, reason=None, location=None):
+    """Prepare the PDF for a signature made on the official's computer:
+    return a PreparedSignature whose signed_attributes the signing agent
+    signs with the key on the USB token."""
+    if not data.startswith(b'%PDF'):
+        raise SignatureError("The file is not a PDF")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except Exception as exception:
+        raise SignatureError("The file is not a readable PDF") from exception
+    signer = signers.ExternalSigner(
+        signing_cert=to_asn1(certificate),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [to_asn1(c) for c in chain]),
+        # Size of the largest signature value expected (RSA 4096)
+        signature_value=bytes(512))
+    field_spec = style = None
+    if appearance:
+        field_spec = fields.SigFieldSpec(
+            field_name, on_page=appearance.page,
+            box=tuple(int(v) for v in appearance.box))
+        style = appearance.style()
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name, md_algorithm='sha256',
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=name, reason=reason, location=location)
+    pdf_signer = signers.PdfSigner(
+        metadata, signer, stamp_style=style, new_field_spec=field_spec)
+    try:
+        digest, _, output = _run(
+            pdf_signer.async_digest_doc_for_signing(writer))
+        attributes = _run(signer.signed_attrs(
+                digest.document_digest, 'sha256', use_pades=True))
+    except Exception as exception:
+        raise SignatureError(
+            "The PDF cannot be prepared: %s" % exception) from exception
+    return PreparedSignature(
+        pdf=output.getvalue(), document_digest=digest.document_digest,
+        reserved_start=digest.reserved_region_start,
+        reserved_end=digest.reserved_region_end,
+        signed_attributes=attributes.dump())
+
+
+def sign_attributes(signed_attributes, signer):
+    """Sign prepared CMS signed attributes (the signing agent's work) and
+    return the CMS (DER)."""
+    try:
+        attributes = cms.CMSAttributes.load(signed_attributes)
+        content = _run(signer.async_sign_prescribed_attributes(
+                'sha256', signed_attrs=attributes))
+    except Exception as exception:
+        raise SignatureError("Signing failed: %s" % exception) from exception
+    return content.dump()
+
+
+def complete_signature(prepared, signature_cms, certificate):
+    """Put the CMS made by the signing agent into the prepared PDF and
+    return the signed PDF; the CMS must be made with the expected
+    certificate over the prepared attributes."""
+    try:
+        content = cms.ContentInfo.load(signature_cms)
+        signed_data = content['content']
+        signer_info, = signed_data['signer_infos']
+        digests = [a['values'][0].native for a in signer_info['signed_attrs']
+            if a['type'].native == 'message_digest']
+        certificates = [c.chosen for c in signed_data['certificates']]
+    except Exception as exception:
+        raise SignatureError(
+            "The signature returned is not a CMS signature") from exception
+    expected = to_asn1(certificate)
+    sid = signer_info['sid'].chosen
+    signer_cert = next((c for c in certificates
+            if c.issuer == sid['issuer']
+            and c.serial_number == sid['serial_number'].native), None)
+    if signer_cert is None or signer_cert.dump() != expected.dump():
+        raise SignatureError(
+            "The signature was made with another certificate")
+    if digests != [prepared.document_digest]:
+        raise SignatureError(
+            "The signature was made over another document")
+    output = io.BytesIO(prepared.pdf)
+    digest = PreparedByteRangeDigest(
+        document_digest=prepared.document_digest,
+        reserved_region_start=prepared.reserved_start,
+        reserved_region_end=prepared.reserved_end)
+    try:
+        _run(PdfTBSDocument.async_finish_signing(output, digest, content))
+    except Exception as exception:
+        raise SignatureError(
+            "The signature cannot be put into the PDF: %s" % exception
+            ) from exception
     return output.getvalue()
 
 

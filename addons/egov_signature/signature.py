@@ -2,6 +2,7 @@
 # of this repository contains the full copyright notices and license terms.
 """Signing identities, trust anchors, the signing log and validation
 reports.  The PDF work itself is in pades.py."""
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -13,6 +14,8 @@ from trytond.modules.egov_base.audit import AuditMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from . import pades
 from .exceptions import CertificateError, SigningError
@@ -236,9 +239,12 @@ class Log(ModelSQL, ModelView):
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
     @classmethod
-    def record(cls, identity, document, data, signed, method):
+    def record(cls, identity, document, data, signed, method,
+            document_hash=None):
         "Append the log line (as root: no official may hide a signing)"
         user = Transaction().user or None
+        if data is not None:
+            document_hash = hashlib.sha256(data).hexdigest()
         with Transaction().set_user(0), Transaction().set_context(
                 _check_access=False):
             cls.create([{
@@ -247,7 +253,7 @@ class Log(ModelSQL, ModelView):
                         'identity': identity.id,
                         'company': identity.company.id,
                         'document': document,
-                        'document_hash': hashlib.sha256(data).hexdigest(),
+                        'document_hash': document_hash,
                         'signed_hash': hashlib.sha256(signed).hexdigest(),
                         'certificate_subject': identity.subject,
                         'certificate_serial': identity.serial,
@@ -366,3 +372,212 @@ class ValidationSignature(ModelSQL, ModelView):
     modifications = fields.Char("Changes After Signing", readonly=True)
     indication = fields.Char("Indication", readonly=True)
     sub_indication = fields.Char("Sub-indication", readonly=True)
+
+
+class SignRequest(ModelSQL, ModelView):
+    __string__ = "Signing Request"
+    __name__ = 'egov.signature.request'
+
+    identity = fields.Many2One('egov.signature.identity', "Signing Identity",
+        required=True, readonly=True,
+        domain=[('key_storage', '=', 'usb_token')])
+    company = fields.Many2One('company.company', "Agency", required=True,
+        readonly=True)
+    user = fields.Many2One('res.user', "Requested by", readonly=True)
+    document = fields.Char("Document", required=True, readonly=True)
+    document_hash = fields.Char("Document Hash (SHA-256)", readonly=True)
+    state = fields.Selection([
+            ('prepared', "Waiting for the Signature"),
+            ('signed', "Signed"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+    prepared_pdf = fields.Binary("Prepared PDF", readonly=True)
+    document_digest = fields.Binary("Document Digest", readonly=True)
+    reserved_start = fields.Integer("Reserved Start", readonly=True)
+    reserved_end = fields.Integer("Reserved End", readonly=True)
+    signed_attributes = fields.Binary("Signed Attributes", readonly=True)
+    request_file = fields.Function(fields.Binary(
+            "Request for the Signing Agent", filename='request_filename'),
+        'get_request_file')
+    request_filename = fields.Function(
+        fields.Char("Request File Name"), 'get_request_filename')
+    signed_pdf = fields.Binary("Signed PDF", readonly=True,
+        filename='signed_filename')
+    signed_filename = fields.Function(
+        fields.Char("Signed File Name"), 'get_signed_filename')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('id', 'DESC')]
+        cls._buttons.update({
+                'upload': {
+                    'invisible': Eval('state') != 'prepared',
+                    'icon': 'tryton-import',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'prepared',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'prepared'
+
+    def get_request_filename(self, name):
+        return 'yeu-cau-ky-%s.json' % self.id
+
+    def get_signed_filename(self, name):
+        return '%s-da-ky.pdf' % (self.document or self.id)
+
+    def get_request_file(self, name):
+        if self.state != 'prepared' or not self.signed_attributes:
+            return None
+        return json.dumps({
+                'version': 1,
+                'request': self.id,
+                'document': self.document,
+                'document_sha256': self.document_hash,
+                'certificate_serial': self.identity.serial,
+                'signed_attributes': base64.b64encode(
+                    bytes(self.signed_attributes)).decode(),
+                }, ensure_ascii=False, indent=2).encode('utf-8')
+
+    @classmethod
+    def prepare(cls, identity, data, document, appearance=None):
+        "Prepare the PDF for the official's USB token; return the request"
+        identity.check_valid()
+        try:
+            prepared = pades.prepare_signature(
+                data, identity.get_x509(), identity.get_chain(),
+                field_name='Signature%s' % identity.id,
+                appearance=appearance, name=identity.subject)
+        except pades.SignatureError as exception:
+            raise SigningError(gettext(
+                    'egov_signature.msg_signing_failed',
+                    document=document, reason=str(exception))
+                ) from exception
+        request, = cls.create([{
+                    'identity': identity.id,
+                    'company': identity.company.id,
+                    'user': Transaction().user or None,
+                    'document': document,
+                    'document_hash': hashlib.sha256(data).hexdigest(),
+                    'prepared_pdf': prepared.pdf,
+                    'document_digest': prepared.document_digest,
+                    'reserved_start': prepared.reserved_start,
+                    'reserved_end': prepared.reserved_end,
+                    'signed_attributes': prepared.signed_attributes,
+                    }])
+        return request
+
+    def complete(self, response):
+        """Put the signature sent back by the signing agent (its JSON
+        response) into the prepared PDF"""
+        pool = Pool()
+        Log = pool.get('egov.signature.log')
+        if self.state != 'prepared':
+            raise SigningError(gettext(
+                    'egov_signature.msg_request_not_prepared',
+                    request=self.rec_name))
+        try:
+            content = json.loads(bytes(response).decode('utf-8'))
+            if content.get('request') != self.id:
+                raise ValueError("another request")
+            signature = base64.b64decode(content['cms'])
+        except Exception as exception:
+            raise SigningError(gettext(
+                    'egov_signature.msg_response_invalid',
+                    request=self.rec_name)) from exception
+        prepared = pades.PreparedSignature(
+            pdf=bytes(self.prepared_pdf),
+            document_digest=bytes(self.document_digest),
+            reserved_start=self.reserved_start,
+            reserved_end=self.reserved_end,
+            signed_attributes=bytes(self.signed_attributes))
+        try:
+            signed = pades.complete_signature(
+                prepared, signature, self.identity.get_x509())
+            report = pades.validate_pdf(signed)
+        except pades.SignatureError as exception:
+            raise SigningError(gettext(
+                    'egov_signature.msg_signing_failed',
+                    document=self.document, reason=str(exception))
+                ) from exception
+        last = report.signatures[-1] if report.signatures else None
+        if not (last and last.intact and last.valid):
+            raise SigningError(gettext(
+                    'egov_signature.msg_signing_failed',
+                    document=self.document,
+                    reason=last.sub_indication if last else ''))
+        self.signed_pdf = signed
+        self.state = 'signed'
+        self.prepared_pdf = None
+        self.save()
+        Log.record(self.identity, self.document, None, signed,
+            'usb_token', document_hash=self.document_hash)
+        return signed
+
+    @classmethod
+    @ModelView.button_action('egov_signature.wizard_upload_signature')
+    def upload(cls, requests):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def cancel(cls, requests):
+        cls.write(requests, {'state': 'cancelled', 'prepared_pdf': None})
+
+
+class UploadSignatureStart(ModelView):
+    __string__ = "Upload the Signature"
+    __name__ = 'egov.signature.request.upload.start'
+
+    response = fields.Binary("Signing Agent's Response", required=True,
+        help="The file the signing agent wrote on the official's computer.")
+
+
+class UploadSignature(Wizard):
+    __string__ = "Upload the Signature"
+    __name__ = 'egov.signature.request.upload'
+
+    start = StateView('egov.signature.request.upload.start',
+        'egov_signature.request_upload_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Sign", 'complete', 'tryton-ok', default=True),
+            ])
+    complete = StateTransition()
+
+    def transition_complete(self):
+        self.record.complete(self.start.response)
+        return 'end'
+
+
+class ValidateStart(ModelView):
+    __string__ = "Validate a Signed PDF"
+    __name__ = 'egov.signature.validate.start'
+
+    file = fields.Binary("PDF File", required=True, filename='filename')
+    filename = fields.Char("File Name")
+
+
+class Validate(Wizard):
+    __string__ = "Validate a Signed PDF"
+    __name__ = 'egov.signature.validate'
+
+    start = StateView('egov.signature.validate.start',
+        'egov_signature.validate_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Validate", 'validate', 'tryton-ok', default=True),
+            ])
+    validate = StateAction('egov_signature.act_validation_form')
+
+    def do_validate(self, action):
+        pool = Pool()
+        Validation = pool.get('egov.signature.validation')
+        validation = Validation.validate_file(
+            bytes(self.start.file), self.start.filename or 'document.pdf')
+        return action, {'res_id': [validation.id]}

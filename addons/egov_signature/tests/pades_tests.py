@@ -132,3 +132,28 @@ class PadesTestMixin:
         report = pades.validate_pdf(sample_pdf())
         self.assertEqual(report.indication, INDETERMINATE)
         self.assertEqual(report.sub_indication, 'SIGNED_DATA_NOT_FOUND')
+
+    def test_interrupted_signing(self):
+        "The server prepares, the agent signs the attributes, the server ends"
+        prepared = pades.prepare_signature(
+            sample_pdf(), self.leader, [self.pki.root], field_name='NguoiKy',
+            appearance=Appearance(box=(360, 210, 480, 270),
+                image=sample_png()))
+        signature = pades.sign_attributes(
+            prepared.signed_attributes, self.signer())
+        signed = pades.complete_signature(prepared, signature, self.leader)
+        report = pades.validate_pdf(signed, [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_PASSED)
+
+        # A signature with another key is refused
+        other = pades.sign_attributes(prepared.signed_attributes,
+            self.signer(self.agency_key, self.agency))
+        with self.assertRaises(SignatureError):
+            pades.complete_signature(prepared, other, self.leader)
+        # So is a signature over another document
+        second = pades.prepare_signature(
+            sample_pdf("KHÁC"), self.leader, [self.pki.root])
+        with self.assertRaises(SignatureError):
+            pades.complete_signature(second, signature, self.leader)
+        with self.assertRaises(SignatureError):
+            pades.complete_signature(prepared, b'junk', self.leader)

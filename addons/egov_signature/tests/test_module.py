@@ -1,7 +1,10 @@
 # This file is part of the egov platform.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
+import base64
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -192,6 +195,95 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
                     '--pin-file', pin, '--box', '1,2,3'],
                 env=env, capture_output=True, text=True)
             self.assertEqual(result.returncode, 2)
+
+    @with_transaction()
+    def test_usb_token_signing(self):
+        "The official's USB token signs through the signing agent"
+        pool = Pool()
+        Request = pool.get('egov.signature.request')
+        Log = pool.get('egov.signature.log')
+        company = create_company()
+        identity = self.create_identity(company, key_storage='usb_token',
+            kind='official', user=1)
+        data = sample_pdf()
+        request = Request.prepare(identity, data, "Tờ trình 12",
+            appearance=pades.Appearance(
+                box=(360, 210, 480, 270), image=sample_png()))
+        self.assertEqual(request.state, 'prepared')
+        payload = json.loads(request.request_file)
+        self.assertEqual(payload['request'], request.id)
+        self.assertEqual(payload['document'], "Tờ trình 12")
+
+        with tempfile.TemporaryDirectory() as folder:
+            request_path = os.path.join(folder, 'request.json')
+            response_path = os.path.join(folder, 'response.json')
+            pin = os.path.join(folder, 'pin')
+            with open(request_path, 'wb') as fp:
+                fp.write(request.request_file)
+            with open(pin, 'w') as fp:
+                fp.write(PIN)
+            result = subprocess.run([sys.executable, '-m',
+                    'trytond.modules.egov_signature.cli_agent',
+                    request_path, response_path,
+                    '--pkcs11-lib', self.token.library,
+                    '--token', self.token.label, '--key-label', 'lanhdao',
+                    '--pin-file', pin, '--yes'],
+                env=dict(os.environ, SOFTHSM2_CONF=self.token.config),
+                capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with open(response_path, 'rb') as fp:
+                response = fp.read()
+
+        # A response signed with another key is refused
+        other = json.loads(response)
+        other['cms'] = base64.b64encode(pades.sign_attributes(
+                bytes(request.signed_attributes),
+                self.signer(self.agency_key, self.agency))).decode()
+        with self.assertRaises(SigningError):
+            request.complete(json.dumps(other).encode())
+        with self.assertRaises(SigningError):
+            request.complete(b'{"request": 0}')
+
+        signed = request.complete(response)
+        self.assertEqual(request.state, 'signed')
+        report = pades.validate_pdf(signed, [self.pki.root])
+        self.assertEqual(report.indication, pades.TOTAL_PASSED)
+        log, = Log.search([])
+        self.assertEqual(log.method, 'usb_token')
+        self.assertEqual(log.document_hash,
+            hashlib.sha256(data).hexdigest())
+        with self.assertRaises(SigningError):
+            request.complete(response)
+
+    @with_transaction()
+    def test_validate_wizard_and_report(self):
+        "An official validates an uploaded PDF and prints the report"
+        pool = Pool()
+        Validate = pool.get('egov.signature.validate', type='wizard')
+        Report = pool.get('egov.signature.validation.report', type='report')
+        company = create_company()
+        identity = self.create_identity(company)
+        self.add_anchor()
+        signed = identity.sign(sample_pdf(), "Quyết định", secret=PIN)
+        with set_company(company):
+            session_id, _, _ = Validate.create()
+            validate = Validate(session_id)
+            validate.start.file = signed
+            validate.start.filename = 'quyet-dinh.pdf'
+            action, data = validate.do_validate({})
+            validation_id, = data['res_id']
+            oext, content, _, name = Report.execute([validation_id], {})
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        self.assertIn('quyet-dinh.pdf', name)
+        if shutil.which('pdftotext'):
+            with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
+                fp.write(content)
+                fp.flush()
+                text = subprocess.run(['pdftotext', fp.name, '-'],
+                    capture_output=True, text=True).stdout
+            self.assertIn('Nguyễn Văn A', text)
+            self.assertIn('Total passed', text)
 
 
 del ModuleTestCase
