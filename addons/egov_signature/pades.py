@@ -159,6 +159,29 @@ class Appearance:
         return None
 
 
+def image_size(data):
+    "Return the true size (width, height) in points of a PNG"
+    try:
+        picture = Image.open(io.BytesIO(data))
+    except Exception as exception:
+        raise SignatureError(
+            "The signature image is not a readable PNG") from exception
+    dpi_x, dpi_y = picture.info.get('dpi', (96, 96))
+    return (picture.width * 72 / (dpi_x or 96),
+        picture.height * 72 / (dpi_y or 96))
+
+
+def seal_box(signer_box, seal_image):
+    """Return the box of the agency's seal (Decree 30/2020, appendix I):
+    the seal at true size, covering about a third of the signer's image on
+    its left, centred vertically on it."""
+    x1, y1, x2, y2 = signer_box
+    width, height = image_size(seal_image)
+    right = x1 + (x2 - x1) / 3
+    middle = (y1 + y2) / 2
+    return (right - width, middle - height / 2, right, middle + height / 2)
+
+
 def appendix_text(number_notation, when=None):
     """Text of the agency's signature on an appendix in a separate file:
     number and notation and the signing time in ISO 8601 with +07:00

@@ -10,7 +10,7 @@ from trytond.modules.egov_signature import pades
 from trytond.modules.egov_signature.pades import (
     INDETERMINATE, TOTAL_FAILED, TOTAL_PASSED, Appearance, SignatureError)
 
-from .pki import TestPKI, sample_pdf, sample_png
+from .pki import TestPKI, TimestampAuthority, sample_pdf, sample_png
 
 
 class PadesTestMixin:
@@ -62,8 +62,11 @@ class PadesTestMixin:
             image=sample_png())
         signed = pades.sign_pdf(sample_pdf(), self.signer(),
             field_name='NguoiKy', appearance=appearance)
-        seal = Appearance(box=(330, 200, 400, 280),
-            image=sample_png(color=(220, 0, 0, 255), size=(80, 80)))
+        seal_image = sample_png(color=(220, 0, 0, 255), size=(80, 80))
+        box = pades.seal_box((360, 210, 480, 270), seal_image)
+        # 80 px at 96 dpi = 60 pt, its right edge a third into the image
+        self.assertEqual(box, (340, 210, 400, 270))
+        seal = Appearance(box=box, image=seal_image)
         sealed = pades.sign_pdf(signed,
             self.signer(self.agency_key, self.agency),
             field_name='CoQuan', appearance=seal, certify=False)
@@ -157,3 +160,20 @@ class PadesTestMixin:
             pades.complete_signature(second, signature, self.leader)
         with self.assertRaises(SignatureError):
             pades.complete_signature(prepared, b'junk', self.leader)
+
+    def test_timestamp_b_t(self):
+        "With a timestamp authority the signature is PAdES B-T"
+        authority = TimestampAuthority(self.pki)
+        try:
+            signed = pades.sign_pdf(sample_pdf(), self.signer(),
+                tsa_url=authority.url)
+        finally:
+            authority.close()
+        self.assertGreaterEqual(authority.requests, 1)
+        report = pades.validate_pdf(signed, [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_PASSED)
+        signature, = report.signatures
+        self.assertTrue(signature.timestamp.endswith('+07:00'))
+        with self.assertRaises(SignatureError):
+            pades.sign_pdf(sample_pdf(), self.signer(),
+                tsa_url='http://127.0.0.1:9/')

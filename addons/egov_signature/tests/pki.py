@@ -48,7 +48,8 @@ class TestPKI:
                     encipher_only=False, decipher_only=False), True)
             .sign(self.root_key, hashes.SHA256()))
 
-    def issue(self, common_name, ecdsa=False, days=730, not_before=None):
+    def issue(self, common_name, ecdsa=False, days=730, not_before=None,
+            usage=ExtendedKeyUsageOID.EMAIL_PROTECTION):
         "Return (key, certificate) of a signer"
         if ecdsa:
             key = ec.generate_private_key(ec.SECP256R1())
@@ -70,8 +71,8 @@ class TestPKI:
                     key_encipherment=False, data_encipherment=False,
                     key_agreement=False, key_cert_sign=False, crl_sign=False,
                     encipher_only=False, decipher_only=False), True)
-            .add_extension(x509.ExtendedKeyUsage(
-                    [ExtendedKeyUsageOID.EMAIL_PROTECTION]), False)
+            .add_extension(x509.ExtendedKeyUsage([usage]),
+                usage == ExtendedKeyUsageOID.TIME_STAMPING)
             .sign(self.root_key, hashes.SHA256()))
         return key, certificate
 
@@ -115,3 +116,56 @@ def sample_png(color=(0, 0, 200, 255), size=(120, 60)):
     buffer = io.BytesIO()
     image.save(buffer, 'PNG')
     return buffer.getvalue()
+
+
+class TimestampAuthority:
+    """A local RFC 3161 timestamp authority over HTTP on 127.0.0.1, answering
+    with pyHanko's test timestamper and a certificate of the test PKI."""
+
+    def __init__(self, pki):
+        import http.server
+        import threading
+
+        from asn1crypto import keys, tsp
+        from pyhanko.sign.timestamps import DummyTimeStamper
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        from trytond.modules.egov_signature.pades import to_asn1
+
+        key, certificate = pki.issue(
+            "TSA thử nghiệm", usage=ExtendedKeyUsageOID.TIME_STAMPING)
+        stamper = DummyTimeStamper(
+            tsa_cert=to_asn1(certificate),
+            tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption())),
+            certs_to_embed=SimpleCertificateStore.from_certs(
+                [to_asn1(pki.root)]))
+        self.requests = 0
+        authority = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers['Content-Length'])
+                request = tsp.TimeStampReq.load(self.rfile.read(length))
+                response = stamper.request_tsa_response(request).dump()
+                authority.requests += 1
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/timestamp-reply')
+                self.send_header('Content-Length', str(len(response)))
+                self.end_headers()
+                self.wfile.write(response)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%s/' % self.server.server_port
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -11,13 +11,16 @@ import tempfile
 
 from cryptography.hazmat.primitives import serialization
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.egov_base.demo import load_demo
 from trytond.modules.egov_signature import pades
 from trytond.modules.egov_signature.exceptions import (
     CertificateError, SigningError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from .pades_tests import PadesTestMixin
 from .pki import sample_pdf, sample_png
@@ -284,6 +287,67 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
                     capture_output=True, text=True).stdout
             self.assertIn('Nguyễn Văn A', text)
             self.assertIn('Total passed', text)
+
+    @with_transaction()
+    def test_access_per_role(self):
+        "Officials see their agencies' identities, never the software key"
+        pool = Pool()
+        Identity = pool.get('egov.signature.identity')
+        Company = pool.get('company.company')
+        User = pool.get('res.user')
+        load_demo()
+
+        def agency(name):
+            return Company.search([('party.name', '=', name)])[0]
+
+        tanphu = agency("Ủy ban nhân dân phường Tân Phú")
+        justice = agency("Sở Tư pháp")
+        identity = self.create_identity(tanphu, key_storage='software',
+            software_key=self.pki.pkcs12(
+                self.leader_key, self.leader, 'bí-mật'))
+
+        def as_user(login):
+            user, = User.search([('login', '=', login)])
+            return Transaction().set_user(user.id), Transaction().set_context(
+                User.get_preferences(context_only=True), _check_access=True)
+
+        first, second = as_user('motcua.tanphu')
+        with first, second:
+            self.assertEqual(Identity.search([]), [identity])
+            self.assertEqual(Identity(identity.id).name, "Lãnh đạo")
+            with self.assertRaises(AccessError):
+                Identity.read([identity.id], ['software_key'])
+            with self.assertRaises(AccessError):
+                Identity.write([identity], {'name': "Khác"})
+        first, second = as_user('motcua.tanbinh')
+        with first, second:
+            self.assertEqual(Identity.search([]), [])
+        first, second = as_user('quantri.dongxoai')
+        with first, second:
+            self.assertTrue(Identity.read([identity.id], ['software_key']))
+            self.create_identity(Company(tanphu.id), name="Con dấu")
+            with self.assertRaises(AccessError):
+                self.create_identity(Company(justice.id))
+
+    @with_transaction()
+    def test_translations_complete(self):
+        "Every string of the module has a Vietnamese translation"
+        import polib
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        Set = pool.get('ir.translation.set', type='wizard')
+        session_id, _, _ = Set.create()
+        Set(session_id).transition_set_()
+        pot = Translation.translation_export('en', 'egov_signature')
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)), 'locale', 'vi.po')
+        translated = {(e.msgctxt, e.msgid) for e in polib.pofile(path)
+            if e.msgstr and 'fuzzy' not in e.flags
+            and (e.msgstr != e.msgid or not e.msgid.isascii())}
+        missing = [(e.msgctxt, e.msgid)
+            for e in polib.pofile(pot.decode('utf-8'))
+            if (e.msgctxt, e.msgid) not in translated]
+        self.assertEqual(missing, [])
 
 
 del ModuleTestCase
