@@ -8,6 +8,8 @@ deadlines   due dates of 2,000 dossiers received over 2026-2027 (with
             against the baseline of reading the calendar for every dossier
 audit       creating and changing 200 agencies with the audit trail,
             against the same without it (the cost of the trail)
+signature   batch signing on a PKCS#11 token and validation
+            (bench/signature.py)
 
 Prints the figures and the ratios to the baseline of the same run."""
 import datetime as dt
@@ -123,6 +125,9 @@ def main():
     print("database ready in %.1f s" % (time.perf_counter() - start))
     bench_deadlines()
     bench_audit()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import signature
+    signature.run()
     return 0
 
 
