@@ -4,7 +4,8 @@
 
 egov-sign IN.pdf OUT.pdf --pkcs11-lib LIB --token LABEL --key-label LABEL
     [--cert-label LABEL] [--pin-file F] [--image PNG] [--box x1,y1,x2,y2]
-    [--page N] [--text TEXT] [--field NAME] [--certify] [--tsa URL]
+    [--page N] [--placeholder TEXT] [--text TEXT] [--field NAME]
+    [--certify] [--tsa URL]
 egov-verify FILE.pdf [--trust CERT.pem ...] [--json]
     prints the validation report; exits 0 only for TOTAL_PASSED
 egov-sign-agent REQUEST.json RESPONSE.json --pkcs11-lib LIB --token LABEL
@@ -60,6 +61,9 @@ def sign_main(argv=None):
         help="visible signature box x1,y1,x2,y2 in points")
     parser.add_argument('--page', type=int, default=1,
         help="page of the box, from 1")
+    parser.add_argument('--placeholder',
+        help="place the visible signature on this text of the document "
+        "(at the image's true size, else 120x60 points)")
     parser.add_argument('--field', default='Signature1')
     parser.add_argument('--certify', action='store_true',
         help="lock the document against changes")
@@ -72,11 +76,26 @@ def sign_main(argv=None):
     else:
         pin = getpass.getpass("PIN of %s: " % args.token)
     appearance = None
-    if args.box:
+    image = _read(args.image, 'image') if args.image else None
+    if args.placeholder:
+        try:
+            width, height = (pades.image_size(image) if image
+                else (120, 60))
+            found = pades.find_placeholder(
+                data, args.placeholder, width, height)
+        except pades.SignatureError as exception:
+            print("egov-sign: %s" % exception, file=sys.stderr)
+            return 1
+        if not found:
+            print("egov-sign: %r is not in the document" % args.placeholder,
+                file=sys.stderr)
+            return 1
+        page, box = found
         appearance = pades.Appearance(
-            box=args.box, page=args.page - 1,
-            image=_read(args.image, 'image') if args.image else None,
-            text=args.text)
+            box=box, page=page, image=image, text=args.text)
+    elif args.box:
+        appearance = pades.Appearance(
+            box=args.box, page=args.page - 1, image=image, text=args.text)
     try:
         session = pades.pkcs11_session(args.pkcs11_lib, args.token, pin)
         try:

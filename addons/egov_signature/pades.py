@@ -182,6 +182,45 @@ def seal_box(signer_box, seal_image):
     return (right - width, middle - height / 2, right, middle + height / 2)
 
 
+def find_placeholder(data, placeholder, width=None, height=None):
+    """Return the Appearance box of the first occurrence of the placeholder
+    text (e.g. "[CHU_KY_LANH_DAO]") in the PDF: the text's own box, or a box
+    of the given size centred on it; None when the text is not found."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer, LTTextLine
+    try:
+        pages = list(extract_pages(io.BytesIO(data)))
+    except Exception as exception:
+        raise SignatureError("The file is not a readable PDF") from exception
+
+    def lines(element):
+        if isinstance(element, LTTextLine):
+            yield element
+        elif isinstance(element, LTTextContainer) or hasattr(
+                element, '__iter__'):
+            for child in element:
+                yield from lines(child)
+
+    for number, page in enumerate(pages):
+        for line in lines(page):
+            text = line.get_text()
+            start = text.find(placeholder)
+            if start < 0:
+                continue
+            characters = [c for c in line if hasattr(c, 'get_text')]
+            chosen = characters[start:start + len(placeholder)] or [line]
+            x1 = min(c.x0 for c in chosen)
+            x2 = max(c.x1 for c in chosen)
+            y1 = min(c.y0 for c in chosen)
+            y2 = max(c.y1 for c in chosen)
+            if width and height:
+                cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+                x1, x2 = cx - width / 2, cx + width / 2
+                y1, y2 = cy - height / 2, cy + height / 2
+            return number, (x1, y1, x2, y2)
+    return None
+
+
 def appendix_text(number_notation, when=None):
     """Text of the agency's signature on an appendix in a separate file:
     number and notation and the signing time in ISO 8601 with +07:00

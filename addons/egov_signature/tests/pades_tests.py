@@ -177,3 +177,21 @@ class PadesTestMixin:
         with self.assertRaises(SignatureError):
             pades.sign_pdf(sample_pdf(), self.signer(),
                 tsa_url='http://127.0.0.1:9/')
+
+    def test_placeholder(self):
+        "The signature box is found from a placeholder in the document"
+        data = sample_pdf(pages=2, placeholder='[CHU_KY]')
+        page, box = pades.find_placeholder(data, '[CHU_KY]', 120, 60)
+        self.assertEqual(page, 1)
+        x1, y1, x2, y2 = box
+        self.assertAlmostEqual(x2 - x1, 120)
+        self.assertAlmostEqual(y2 - y1, 60)
+        self.assertTrue(385 < (x1 + x2) / 2 < 460)
+        self.assertTrue(245 < (y1 + y2) / 2 < 260)
+        page, box = pades.find_placeholder(data, '[CHU_KY]')
+        self.assertTrue(box[2] - box[0] > 20)
+        signed = pades.sign_pdf(data, self.signer(), appearance=Appearance(
+                box=box, page=page, image=sample_png()))
+        self.assertEqual(pades.validate_pdf(signed, [self.pki.root])
+            .indication, TOTAL_PASSED)
+        self.assertIsNone(pades.find_placeholder(data, '[KHONG_CO]'))

@@ -86,7 +86,7 @@ class TestPKI:
         return self.root.public_bytes(serialization.Encoding.PEM)
 
 
-def sample_pdf(title="QUYẾT ĐỊNH", pages=1):
+def sample_pdf(title="QUYẾT ĐỊNH", pages=1, placeholder=None):
     "A small official-looking PDF with Vietnamese text"
     buffer = io.BytesIO()
     pdfmetrics.registerFont(TTFont('EgovSerif', serif_font()))
@@ -99,6 +99,8 @@ def sample_pdf(title="QUYẾT ĐỊNH", pages=1):
         pdf.drawCentredString(297, 720, title)
         pdf.setFont('EgovSerif', 12)
         pdf.drawString(380, 300, "CHỦ TỊCH")
+        if placeholder and page == pages - 1:
+            pdf.drawString(385, 250, placeholder)
         pdf.drawString(370, 200, "Nguyễn Văn A")
         pdf.drawString(72, 100, "Trang %d" % (page + 1))
         pdf.showPage()

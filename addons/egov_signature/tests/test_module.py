@@ -198,6 +198,17 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
                     '--pin-file', pin, '--box', '1,2,3'],
                 env=env, capture_output=True, text=True)
             self.assertEqual(result.returncode, 2)
+            with open(source, 'wb') as fp:
+                fp.write(sample_pdf(placeholder='[KY]'))
+            for placeholder, code in [('[KY]', 0), ('[KHONG]', 1)]:
+                result = subprocess.run(
+                    [python, '-m', 'trytond.modules.egov_signature.cli_sign',
+                        source, target, '--pkcs11-lib', self.token.library,
+                        '--token', self.token.label, '--key-label',
+                        'lanhdao', '--pin-file', pin, '--image', image,
+                        '--placeholder', placeholder],
+                    env=env, capture_output=True, text=True)
+                self.assertEqual(result.returncode, code, result.stderr)
 
     @with_transaction()
     def test_usb_token_signing(self):
