@@ -50,7 +50,7 @@ class DeployTestCase(unittest.TestCase):
         "No secret is written in the deployment files"
         def check(key, value):
             value = str(value)
-            if re.search(r'PASSWORD|SECRET|PWD', key):
+            if re.search(r'PASSWORD|SECRET|PWD|_KEY', key):
                 self.assertIn('${', value, msg=key)
             if '://' in value and '@' in value:
                 userinfo = value.split('://', 1)[1].split('@', 1)[0]

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
@@ -581,3 +582,211 @@ class Validate(Wizard):
         validation = Validation.validate_file(
             bytes(self.start.file), self.start.filename or 'document.pdf')
         return action, {'res_id': [validation.id]}
+
+
+class Batch(ModelSQL, ModelView):
+    """A leader signs many results at once.  The signing runs as a queued
+    job (trytond-worker) with one token session for the whole batch; the
+    PIN given at start travels to the job encrypted (Fernet) with the
+    servers' EGOV_SIGNATURE_KEY and expires after an hour: it is never
+    stored in clear."""
+    __string__ = "Signing Batch"
+    __name__ = 'egov.signature.batch'
+
+    name = fields.Char("Name", required=True,
+        states={'readonly': Eval('state') != 'draft'})
+    identity = fields.Many2One('egov.signature.identity', "Signing Identity",
+        required=True,
+        domain=[('key_storage', 'in', ['pkcs11', 'software'])],
+        states={'readonly': Eval('state') != 'draft'})
+    company = fields.Many2One('company.company', "Agency", required=True,
+        states={'readonly': Eval('state') != 'draft'})
+    user = fields.Many2One('res.user', "Started by", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('queued', "Queued"),
+            ('running', "Signing"),
+            ('done', "Done"),
+            ('failed', "Failed"),
+            ], "State", readonly=True, required=True, sort=False)
+    lines = fields.One2Many('egov.signature.batch.line', 'batch', "Documents",
+        states={'readonly': Eval('state') != 'draft'})
+    progress = fields.Function(fields.Float("Progress", digits=(3, 0)),
+        'get_progress')
+    error = fields.Text("Error", readonly=True,
+        states={'invisible': ~Eval('error')})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('id', 'DESC')]
+        cls._buttons.update({
+                'start': {
+                    'invisible': Eval('state') != 'draft',
+                    'readonly': ~Eval('lines', []),
+                    'icon': 'tryton-launch',
+                    'depends': ['state', 'lines'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    def get_progress(self, name):
+        if not self.lines:
+            return 0
+        done = sum(1 for l in self.lines if l.state != 'pending')
+        return round(100 * done / len(self.lines))
+
+    @classmethod
+    @ModelView.button_action('egov_signature.wizard_batch_start')
+    def start(cls, batches):
+        pass
+
+    @classmethod
+    def queue(cls, batches, secret):
+        "Queue the signing of the batches with the PIN or key password"
+        token = _fernet().encrypt((secret or '').encode()).decode()
+        cls.write(batches, {
+                'state': 'queued',
+                'user': Transaction().user or None,
+                'error': None,
+                })
+        with Transaction().set_context(queue_name='egov_signature'):
+            for batch in batches:
+                cls.__queue__.process(batch, token)
+
+    @classmethod
+    def process(cls, batches, token, commit=True):
+        """Sign every pending document of the batches (the queued job);
+        with commit, each signed document is committed at once so that the
+        progress shows while the batch runs."""
+        pool = Pool()
+        Line = pool.get('egov.signature.batch.line')
+        Log = pool.get('egov.signature.log')
+        transaction = Transaction()
+        try:
+            secret = _fernet().decrypt(token.encode(), ttl=3600).decode()
+        except Exception:
+            cls.write(batches, {
+                    'state': 'failed',
+                    'error': gettext('egov_signature.msg_batch_secret'),
+                    })
+            return
+        for batch in batches:
+            identity = batch.identity
+            batch.state = 'running'
+            batch.save()
+            if commit:
+                transaction.commit()
+            try:
+                identity.check_valid()
+                signer, session = identity.signer(secret)
+            except (SigningError, pades.SignatureError) as exception:
+                batch.state = 'failed'
+                batch.error = gettext('egov_signature.msg_signing_failed',
+                    document=batch.name,
+                    reason=getattr(exception, 'message', str(exception)))
+                batch.save()
+                continue
+            try:
+                for line in batch.lines:
+                    if line.state != 'pending':
+                        continue
+                    data = bytes(line.file)
+                    try:
+                        signed = pades.sign_pdf(
+                            data, signer,
+                            field_name='Signature%s' % identity.id,
+                            name=identity.subject)
+                    except pades.SignatureError as exception:
+                        Line.write([line], {
+                                'state': 'failed', 'error': str(exception)})
+                    else:
+                        Line.write([line], {
+                                'state': 'signed', 'signed': signed})
+                        Log.record(identity, line.document, data, signed,
+                            'software' if identity.key_storage == 'software'
+                            else 'server_token')
+                    if commit:
+                        transaction.commit()
+            finally:
+                if session is not None:
+                    session.close()
+            failed = any(l.state == 'failed' for l in batch.lines)
+            batch.state = 'failed' if failed else 'done'
+            batch.save()
+
+
+def _fernet():
+    """Fernet key shared by the web and worker processes (environment
+    EGOV_SIGNATURE_KEY, base64 of 32 bytes); a process without it makes
+    its own, which serves when no worker runs apart (make run, tests)."""
+    global _process_key
+    from cryptography.fernet import Fernet
+    key = os.environ.get('EGOV_SIGNATURE_KEY')
+    if not key:
+        if _process_key is None:
+            _process_key = Fernet.generate_key()
+        key = _process_key
+    return Fernet(key)
+
+
+_process_key = None
+
+
+class BatchLine(ModelSQL, ModelView):
+    __string__ = "Signing Batch Document"
+    __name__ = 'egov.signature.batch.line'
+
+    batch = fields.Many2One('egov.signature.batch', "Batch", required=True,
+        ondelete='CASCADE')
+    document = fields.Char("Document", required=True)
+    file = fields.Binary("PDF", required=True, filename='document')
+    signed = fields.Binary("Signed PDF", readonly=True,
+        filename='signed_filename')
+    signed_filename = fields.Function(
+        fields.Char("Signed File Name"), 'get_signed_filename')
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('signed', "Signed"),
+            ('failed', "Failed"),
+            ], "State", readonly=True, required=True)
+    error = fields.Char("Error", readonly=True)
+
+    @classmethod
+    def default_state(cls):
+        return 'pending'
+
+    def get_signed_filename(self, name):
+        return '%s-da-ky.pdf' % (self.document or self.id)
+
+
+class BatchStartStart(ModelView):
+    __string__ = "Start Signing"
+    __name__ = 'egov.signature.batch.start.start'
+
+    secret = fields.Char("PIN or Password", strip=False,
+        help="The PIN of the token (or the password of the software key); "
+        "it is not stored.")
+
+
+class BatchStart(Wizard):
+    __string__ = "Start Signing"
+    __name__ = 'egov.signature.batch.start'
+
+    start = StateView('egov.signature.batch.start.start',
+        'egov_signature.batch_start_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Sign", 'queue', 'tryton-ok', default=True),
+            ])
+    queue = StateTransition()
+
+    def transition_queue(self):
+        self.model.queue(self.records, self.start.secret)
+        return 'end'

@@ -27,6 +27,12 @@ from .pki import sample_pdf, sample_png
 from .token import PIN, SoftToken
 
 
+def pades_token(secret):
+    "The token a queued batch receives for the secret"
+    from trytond.modules.egov_signature.signature import _fernet
+    return _fernet().encrypt(secret.encode()).decode()
+
+
 def pem(certificate):
     return certificate.public_bytes(serialization.Encoding.PEM)
 
@@ -339,6 +345,53 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
             self.create_identity(Company(tanphu.id), name="Con dấu")
             with self.assertRaises(AccessError):
                 self.create_identity(Company(justice.id))
+
+    @with_transaction()
+    def test_batch_signing(self):
+        "A leader signs a batch of results as a queued job with progress"
+        pool = Pool()
+        Batch = pool.get('egov.signature.batch')
+        Log = pool.get('egov.signature.log')
+        Queue = pool.get('ir.queue')
+        company = create_company()
+        identity = self.create_identity(company)
+        documents = [{
+                'document': "Kết quả %d" % i,
+                'file': sample_pdf("KẾT QUẢ %d" % i),
+                } for i in range(5)]
+        documents.append({'document': "Hỏng", 'file': b'%PDF-1.7 broken'})
+        batch, = Batch.create([{
+                    'name': "Kết quả ngày 28/11", 'identity': identity.id,
+                    'company': company.id,
+                    'lines': [('create', documents)],
+                    }])
+        self.assertEqual(batch.progress, 0)
+        Batch.queue([batch], PIN)
+        self.assertEqual(batch.state, 'queued')
+        task, = Queue.search([('data.model', '=', 'egov.signature.batch')])
+        # The queued task holds the PIN encrypted only
+        self.assertNotIn(PIN, json.dumps(task.data, default=str))
+        token, = task.data['args']
+        Batch.process([batch], token, commit=False)
+        batch = Batch(batch.id)
+        self.assertEqual(batch.progress, 100)
+        self.assertEqual(batch.state, 'failed')
+        signed = [l for l in batch.lines if l.state == 'signed']
+        self.assertEqual(len(signed), 5)
+        self.assertEqual(pades.validate_pdf(
+                bytes(signed[0].signed), [self.pki.root]).indication,
+            pades.TOTAL_PASSED)
+        broken, = [l for l in batch.lines if l.state == 'failed']
+        self.assertTrue(broken.error)
+        self.assertEqual(len(Log.search([])), 5)
+
+        # A wrong PIN fails the batch with a message, nothing is signed
+        other, = Batch.copy([batch], default={'state': 'draft'})
+        Batch.write([other], {'lines': [('create', [{
+                            'document': "Một", 'file': sample_pdf()}])]})
+        Batch.process([other], pades_token('000000'), commit=False)
+        self.assertEqual(Batch(other.id).state, 'failed')
+        self.assertTrue(Batch(other.id).error)
 
     @with_transaction()
     def test_translations_complete(self):
