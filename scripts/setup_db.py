@@ -107,8 +107,10 @@ def main():
     with open(stamp, 'w') as fp:
         fp.write(current)
     if not args.no_demo:
-        subprocess.run([sys.executable, '-m',
-                'trytond.modules.egov_base.demo', name], env=env, check=True)
+        for module in MODULES:
+            subprocess.run([sys.executable, '-m',
+                    'trytond.modules.%s.demo' % module, name],
+                env=env, check=True)
     if args.banner:
         url = 'http://%s:%s/' % (args.host, args.port)
         print()

@@ -394,6 +394,34 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
         self.assertTrue(Batch(other.id).error)
 
     @with_transaction()
+    def test_demo(self):
+        "The demo gives the leader of Đồng Xoài identities to sign with"
+        from trytond.modules.egov_signature.demo import PASSWORD
+        from trytond.modules.egov_signature.demo import \
+            load_demo as load_signature_demo
+        pool = Pool()
+        Identity = pool.get('egov.signature.identity')
+        Anchor = pool.get('egov.signature.trust_anchor')
+        load_demo()
+        self.assertTrue(load_signature_demo())
+        self.assertFalse(load_signature_demo())
+        leader, seal = sorted(Identity.search([]), key=lambda i: i.kind,
+            reverse=True)
+        self.assertEqual(leader.user.login, 'lanhdao.dongxoai')
+        self.assertEqual(seal.kind, 'agency')
+        box = (360, 210, 480, 270)
+        signed = leader.sign(sample_pdf(), "Quyết định", secret=PASSWORD,
+            appearance=pades.Appearance(box=box, image=bytes(leader.image)))
+        signed = seal.sign(signed, "Quyết định", secret=PASSWORD,
+            appearance=pades.Appearance(
+                box=pades.seal_box(box, bytes(seal.image)),
+                image=bytes(seal.image)))
+        report = pades.validate_pdf(
+            signed, [a.get_x509() for a in Anchor.search([])])
+        self.assertEqual(report.indication, pades.TOTAL_PASSED)
+        self.assertEqual(len(report.signatures), 2)
+
+    @with_transaction()
     def test_translations_complete(self):
         "Every string of the module has a Vietnamese translation"
         import polib
