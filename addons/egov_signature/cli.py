@@ -125,6 +125,7 @@ def format_report(report):
                 ' / %s' % signature.sub_indication
                 if signature.sub_indication else ''))
         for label, value in [
+                ("PAdES level", signature.level),
                 ("signer", signature.signer),
                 ("issuer", signature.issuer),
                 ("serial", signature.serial),

@@ -402,9 +402,18 @@ def complete_signature(prepared, signature_cms, certificate):
 
 
 # Validation
+def validation_context(trust_roots, allow_fetching=True):
+    """The context that fetches revocation data (CRL, OCSP) of the chain:
+    given to sign_pdf it makes the signature B-LT."""
+    return ValidationContext(
+        trust_roots=[to_asn1(c) for c in trust_roots],
+        allow_fetching=allow_fetching, revocation_mode='hard-fail')
+
+
 @dataclass
 class SignatureReport:
     field: str
+    level: str = None
     signer: str = None
     issuer: str = None
     serial: str = None
@@ -475,6 +484,11 @@ def validate_pdf(data, trust_roots=(), allow_fetching=False):
     if not signatures:
         result.sub_indication = 'SIGNED_DATA_NOT_FOUND'
         return result
+    try:
+        dss = reader.root['/DSS'] if '/DSS' in reader.root else {}
+        embedded_revocation = '/CRLs' in dss or '/OCSPs' in dss
+    except Exception:
+        embedded_revocation = False
     for embedded in signatures:
         report = SignatureReport(field=embedded.field_name)
         certificate = embedded.signer_cert
@@ -498,8 +512,10 @@ def validate_pdf(data, trust_roots=(), allow_fetching=False):
         report.revoked = bool(status.revoked)
         report.revocation_checked = allow_fetching
         report.signing_time = _iso(status.signer_reported_dt)
+        report.level = 'B-B'
         if status.timestamp_validity is not None:
             report.timestamp = _iso(status.timestamp_validity.timestamp)
+            report.level = 'B-LT' if embedded_revocation else 'B-T'
         report.coverage = status.coverage.name if status.coverage else None
         report.modifications = (status.modification_level.name
             if status.modification_level else None)

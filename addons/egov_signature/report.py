@@ -102,9 +102,10 @@ class ValidationReport(Report):
                         '%s: %s' % (signature_labels['field_name']['string'],
                             signature.field_name), text))
                 rows = []
-                for name in ['signer', 'issuer', 'serial', 'not_before',
-                        'not_after', 'signing_time', 'timestamp', 'intact',
-                        'valid', 'trusted', 'revoked', 'revocation_checked',
+                for name in ['level', 'signer', 'issuer', 'serial',
+                        'not_before', 'not_after', 'signing_time',
+                        'timestamp', 'intact', 'valid', 'trusted', 'revoked',
+                        'revocation_checked',
                         'coverage', 'modifications', 'indication',
                         'sub_indication']:
                     value = getattr(signature, name)

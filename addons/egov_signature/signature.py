@@ -331,6 +331,7 @@ def _signature_values(report):
             .replace(tzinfo=None) if value else None)
     return {
         'field_name': report.field,
+        'level': report.level,
         'signer': report.signer,
         'issuer': report.issuer,
         'serial': report.serial,
@@ -357,6 +358,7 @@ class ValidationSignature(ModelSQL, ModelView):
     validation = fields.Many2One('egov.signature.validation', "Validation",
         required=True, ondelete='CASCADE')
     field_name = fields.Char("Field", readonly=True)
+    level = fields.Char("PAdES Level", readonly=True)
     signer = fields.Char("Signer", readonly=True)
     issuer = fields.Char("Issuer", readonly=True)
     serial = fields.Char("Serial Number", readonly=True)

@@ -10,7 +10,7 @@ from trytond.modules.egov_signature import pades
 from trytond.modules.egov_signature.pades import (
     INDETERMINATE, TOTAL_FAILED, TOTAL_PASSED, Appearance, SignatureError)
 
-from .pki import TestPKI, TimestampAuthority, sample_pdf, sample_png
+from .pki import CRLServer, TestPKI, TimestampAuthority, sample_pdf, sample_png
 
 
 class PadesTestMixin:
@@ -195,3 +195,30 @@ class PadesTestMixin:
         self.assertEqual(pades.validate_pdf(signed, [self.pki.root])
             .indication, TOTAL_PASSED)
         self.assertIsNone(pades.find_placeholder(data, '[KHONG_CO]'))
+
+    def test_revocation_and_b_lt(self):
+        "Revocation data is embedded (B-LT) and a revoked signer fails"
+        crls = CRLServer(self.pki)
+        authority = TimestampAuthority(self.pki)
+        try:
+            key, certificate = self.pki.issue("Chuyên viên", crl_url=crls.url)
+            signer = self.signer(key, certificate)
+            signed = pades.sign_pdf(sample_pdf(), signer,
+                tsa_url=authority.url,
+                validation_context=pades.validation_context([self.pki.root]))
+            report = pades.validate_pdf(signed, [self.pki.root],
+                allow_fetching=True)
+            self.assertEqual(report.indication, TOTAL_PASSED)
+            signature, = report.signatures
+            self.assertEqual(signature.level, 'B-LT')
+            self.assertTrue(signature.revocation_checked)
+
+            crls.revoke(certificate)
+            report = pades.validate_pdf(
+                pades.sign_pdf(sample_pdf(), signer), [self.pki.root],
+                allow_fetching=True)
+            self.assertEqual(report.indication, TOTAL_FAILED)
+            self.assertEqual(report.sub_indication, 'REVOKED')
+        finally:
+            crls.close()
+            authority.close()

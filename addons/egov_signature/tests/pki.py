@@ -49,7 +49,7 @@ class TestPKI:
             .sign(self.root_key, hashes.SHA256()))
 
     def issue(self, common_name, ecdsa=False, days=730, not_before=None,
-            usage=ExtendedKeyUsageOID.EMAIL_PROTECTION):
+            usage=ExtendedKeyUsageOID.EMAIL_PROTECTION, crl_url=None):
         "Return (key, certificate) of a signer"
         if ecdsa:
             key = ec.generate_private_key(ec.SECP256R1())
@@ -72,9 +72,32 @@ class TestPKI:
                     key_agreement=False, key_cert_sign=False, crl_sign=False,
                     encipher_only=False, decipher_only=False), True)
             .add_extension(x509.ExtendedKeyUsage([usage]),
-                usage == ExtendedKeyUsageOID.TIME_STAMPING)
-            .sign(self.root_key, hashes.SHA256()))
+                usage == ExtendedKeyUsageOID.TIME_STAMPING))
+        if crl_url:
+            certificate = certificate.add_extension(
+                x509.CRLDistributionPoints([x509.DistributionPoint(
+                            full_name=[x509.UniformResourceIdentifier(
+                                    crl_url)],
+                            relative_name=None, reasons=None,
+                            crl_issuer=None)]), False)
+        certificate = certificate.sign(self.root_key, hashes.SHA256())
         return key, certificate
+
+    def crl(self, revoked=()):
+        "Return the DER certificate revocation list of the root"
+        now = dt.datetime.now(dt.timezone.utc)
+        builder = (x509.CertificateRevocationListBuilder()
+            .issuer_name(self.root.subject)
+            .last_update(now - dt.timedelta(hours=1))
+            .next_update(now + dt.timedelta(days=7)))
+        for certificate in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(certificate.serial_number)
+                .revocation_date(now - dt.timedelta(minutes=30))
+                .build())
+        return builder.sign(self.root_key, hashes.SHA256()).public_bytes(
+            serialization.Encoding.DER)
 
     def pkcs12(self, key, certificate, password):
         return pkcs12.serialize_key_and_certificates(
@@ -167,6 +190,40 @@ class TimestampAuthority:
         self.thread = threading.Thread(
             target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class CRLServer:
+    "Serves the root's current CRL over HTTP on 127.0.0.1"
+
+    def __init__(self, pki):
+        import http.server
+        import threading
+        self.pki = pki
+        self.content = pki.crl()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/pkix-crl')
+                self.send_header('Content-Length', str(len(server.content)))
+                self.end_headers()
+                self.wfile.write(server.content)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%s/root.crl' % self.server.server_port
+        threading.Thread(
+            target=self.server.serve_forever, daemon=True).start()
+
+    def revoke(self, *certificates):
+        self.content = self.pki.crl(certificates)
 
     def close(self):
         self.server.shutdown()
