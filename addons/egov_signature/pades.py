@@ -238,6 +238,34 @@ def page_count(data):
 
 
 # Signing
+def _open(data):
+    "Return the incremental writer of the PDF data to sign"
+    if not data.startswith(b'%PDF'):
+        raise SignatureError("The file is not a PDF")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except Exception as exception:
+        raise SignatureError("The file is not a readable PDF") from exception
+    if writer.prev.encrypted:
+        raise SignatureError("Encrypted PDF files cannot be signed")
+    return writer
+
+
+def _field(writer, field_name, appearance):
+    "Return the new field's specification and stamp of the appearance"
+    if not appearance:
+        return None, None
+    pages = int(writer.root['/Pages']['/Count'])
+    if not 0 <= appearance.page < pages:
+        raise SignatureError(
+            "The document has %d pages: page %d does not exist" % (
+                pages, appearance.page + 1))
+    field_spec = fields.SigFieldSpec(
+        field_name, on_page=appearance.page,
+        box=tuple(int(v) for v in appearance.box))
+    return field_spec, appearance.style()
+
+
 def sign_pdf(data, signer, field_name='Signature1', appearance=None,
         tsa_url=None, certify=False, name=None, reason=None, location=None,
         validation_context=None):
@@ -247,25 +275,8 @@ def sign_pdf(data, signer, field_name='Signature1', appearance=None,
     B-B without a timestamp authority, B-T with tsa_url, B-LT when a
     validation_context able to fetch revocation data is given.  certify
     locks the document against any further change but signatures."""
-    if not data.startswith(b'%PDF'):
-        raise SignatureError("The file is not a PDF")
-    try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    except Exception as exception:
-        raise SignatureError("The file is not a readable PDF") from exception
-    if writer.prev.encrypted:
-        raise SignatureError("Encrypted PDF files cannot be signed")
-    field_spec = style = None
-    if appearance:
-        pages = int(writer.root['/Pages']['/Count'])
-        if not 0 <= appearance.page < pages:
-            raise SignatureError(
-                "The document has %d pages: page %d does not exist" % (
-                    pages, appearance.page + 1))
-        field_spec = fields.SigFieldSpec(
-            field_name, on_page=appearance.page,
-            box=tuple(int(v) for v in appearance.box))
-        style = appearance.style()
+    writer = _open(data)
+    field_spec, style = _field(writer, field_name, appearance)
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm='sha256',
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -311,24 +322,14 @@ def prepare_signature(data, certificate, chain=(), field_name='Signature1',
     """Prepare the PDF for a signature made on the official's computer:
     return a PreparedSignature whose signed_attributes the signing agent
     signs with the key on the USB token."""
-    if not data.startswith(b'%PDF'):
-        raise SignatureError("The file is not a PDF")
-    try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    except Exception as exception:
-        raise SignatureError("The file is not a readable PDF") from exception
+    writer = _open(data)
     signer = signers.ExternalSigner(
         signing_cert=to_asn1(certificate),
         cert_registry=SimpleCertificateStore.from_certs(
             [to_asn1(c) for c in chain]),
         # Size of the largest signature value expected (RSA 4096)
         signature_value=bytes(512))
-    field_spec = style = None
-    if appearance:
-        field_spec = fields.SigFieldSpec(
-            field_name, on_page=appearance.page,
-            box=tuple(int(v) for v in appearance.box))
-        style = appearance.style()
+    field_spec, style = _field(writer, field_name, appearance)
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm='sha256',
         subfilter=fields.SigSeedSubFilter.PADES,

@@ -1,14 +1,13 @@
 # This file is part of the egov platform.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
 """What each role of the demo province can and cannot see or do."""
-from contextlib import contextmanager
-
 from trytond.model.exceptions import AccessError
 from trytond.modules.egov_base.demo import load_demo
 from trytond.modules.egov_base.exceptions import AgencyScopeError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
+
+from .tools import as_user
 
 
 class AccessTestMixin:
@@ -24,18 +23,6 @@ class AccessTestMixin:
         Company = pool.get('company.company')
         agency, = Company.search([('party.name', '=', name)])
         return agency
-
-    @contextmanager
-    def as_user(self, login):
-        pool = Pool()
-        User = pool.get('res.user')
-        user, = User.search([('login', '=', login)])
-        transaction = Transaction()
-        with transaction.set_user(user.id), \
-                transaction.set_context(
-                    User.get_preferences(context_only=True),
-                    _check_access=True):
-            yield user
 
     @with_transaction()
     def test_officer_sees_own_agency_only(self):
@@ -54,7 +41,7 @@ class AccessTestMixin:
                 ('party.name', '=', "Lê Văn Bình"),
                 ])
 
-        with self.as_user('motcua.tanphu'):
+        with as_user('motcua.tanphu'):
             employees = Employee.search([])
             self.assertTrue(employees)
             self.assertEqual({e.company for e in employees}, {tanphu})
@@ -68,7 +55,7 @@ class AccessTestMixin:
             self.assertFalse(Log.search([('company', '=', tanbinh.id)]))
             self.assertTrue(Log.search([('company', '=', tanphu.id)]))
 
-        with self.as_user('motcua.tanbinh'):
+        with as_user('motcua.tanbinh'):
             self.assertEqual(
                 {e.company for e in Employee.search([])}, {tanbinh})
             self.assertIn(calendar_tb, Calendar.search([]))
@@ -80,7 +67,7 @@ class AccessTestMixin:
         User = pool.get('res.user')
         Calendar = pool.get('egov.calendar')
         self.setup_demo()
-        with self.as_user('motcua.tanphu'):
+        with as_user('motcua.tanphu'):
             with self.assertRaises(AccessError):
                 User.create([{'login': 'x', 'name': "X"}])
             with self.assertRaises(AccessError):
@@ -99,7 +86,7 @@ class AccessTestMixin:
         one_stop = ModelData.get_id('egov_base', 'role_one_stop')
         group = ModelData.get_id('egov_base', 'group_egov_one_stop')
 
-        with self.as_user('quantri.dongxoai'):
+        with as_user('quantri.dongxoai'):
             party, = Party.create([{'name': "Ngô Thị Lan"}])
             employee, = Employee.create([{
                         'party': party.id, 'company': tanphu.id}])
@@ -137,7 +124,7 @@ class AccessTestMixin:
         province_role = ModelData.get_id('egov_base', 'role_province_admin')
         admin_group = ModelData.get_id('res', 'group_admin')
 
-        with self.as_user('quantri.dongxoai'):
+        with as_user('quantri.dongxoai'):
             with self.assertRaises(AccessError):
                 User.create([{
                             'login': 'chuyenvien.stp', 'name': "Chuyên viên",
@@ -180,7 +167,7 @@ class AccessTestMixin:
         Company = pool.get('company.company')
         self.setup_demo()
         justice = self.agency_by_name("Sở Tư pháp")
-        with self.as_user('admin'):
+        with as_user('admin'):
             user, = User.create([{
                         'login': 'chuyenvien.stp', 'name': "Chuyên viên",
                         'companies': [('add', [justice.id])],
@@ -197,7 +184,7 @@ class AccessTestMixin:
         self.setup_demo()
         tanphu = self.agency_by_name("Ủy ban nhân dân phường Tân Phú")
         justice = self.agency_by_name("Sở Tư pháp")
-        with self.as_user('quantri.dongxoai'):
+        with as_user('quantri.dongxoai'):
             calendar, = Calendar.create([{
                         'name': "Lịch Tân Phú", 'company': tanphu.id}])
             Calendar.write([calendar], {'name': "Lịch phường Tân Phú"})
@@ -206,7 +193,7 @@ class AccessTestMixin:
             with self.assertRaises(AccessError):
                 Calendar.create([{
                             'name': "Lịch STP", 'company': justice.id}])
-        with self.as_user('admin'):
+        with as_user('admin'):
             Calendar.write([Calendar.get_default()], {
                     'name': "Lịch làm việc của tỉnh"})
 

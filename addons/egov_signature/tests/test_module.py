@@ -15,12 +15,12 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.egov_base.demo import load_demo
+from trytond.modules.egov_base.tests.tools import TranslationTestMixin, as_user
 from trytond.modules.egov_signature import pades
 from trytond.modules.egov_signature.exceptions import (
     CertificateError, SigningError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
 
 from .pades_tests import PadesTestMixin
 from .pki import sample_pdf, sample_png
@@ -37,7 +37,9 @@ def pem(certificate):
     return certificate.public_bytes(serialization.Encoding.PEM)
 
 
-class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
+class EgovSignatureTestCase(
+        PadesTestMixin, TranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test egov_signature module"
     module = 'egov_signature'
 
@@ -311,7 +313,6 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Identity = pool.get('egov.signature.identity')
         Company = pool.get('company.company')
-        User = pool.get('res.user')
         load_demo()
 
         def agency(name):
@@ -323,24 +324,16 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
             software_key=self.pki.pkcs12(
                 self.leader_key, self.leader, 'bí-mật'))
 
-        def as_user(login):
-            user, = User.search([('login', '=', login)])
-            return Transaction().set_user(user.id), Transaction().set_context(
-                User.get_preferences(context_only=True), _check_access=True)
-
-        first, second = as_user('motcua.tanphu')
-        with first, second:
+        with as_user('motcua.tanphu'):
             self.assertEqual(Identity.search([]), [identity])
             self.assertEqual(Identity(identity.id).name, "Lãnh đạo")
             with self.assertRaises(AccessError):
                 Identity.read([identity.id], ['software_key'])
             with self.assertRaises(AccessError):
                 Identity.write([identity], {'name': "Khác"})
-        first, second = as_user('motcua.tanbinh')
-        with first, second:
+        with as_user('motcua.tanbinh'):
             self.assertEqual(Identity.search([]), [])
-        first, second = as_user('quantri.dongxoai')
-        with first, second:
+        with as_user('quantri.dongxoai'):
             self.assertTrue(Identity.read([identity.id], ['software_key']))
             self.create_identity(Company(tanphu.id), name="Con dấu")
             with self.assertRaises(AccessError):
@@ -420,26 +413,6 @@ class EgovSignatureTestCase(PadesTestMixin, CompanyTestMixin, ModuleTestCase):
             signed, [a.get_x509() for a in Anchor.search([])])
         self.assertEqual(report.indication, pades.TOTAL_PASSED)
         self.assertEqual(len(report.signatures), 2)
-
-    @with_transaction()
-    def test_translations_complete(self):
-        "Every string of the module has a Vietnamese translation"
-        import polib
-        pool = Pool()
-        Translation = pool.get('ir.translation')
-        Set = pool.get('ir.translation.set', type='wizard')
-        session_id, _, _ = Set.create()
-        Set(session_id).transition_set_()
-        pot = Translation.translation_export('en', 'egov_signature')
-        path = os.path.join(
-            os.path.dirname(os.path.dirname(__file__)), 'locale', 'vi.po')
-        translated = {(e.msgctxt, e.msgid) for e in polib.pofile(path)
-            if e.msgstr and 'fuzzy' not in e.flags
-            and (e.msgstr != e.msgid or not e.msgid.isascii())}
-        missing = [(e.msgctxt, e.msgid)
-            for e in polib.pofile(pot.decode('utf-8'))
-            if (e.msgctxt, e.msgid) not in translated]
-        self.assertEqual(missing, [])
 
 
 del ModuleTestCase
