@@ -8,8 +8,8 @@ deadlines   due dates of 2,000 dossiers received over 2026-2027 (with
             against the baseline of reading the calendar for every dossier
 audit       creating and changing 200 agencies with the audit trail,
             against the same without it (the cost of the trail)
-signature   batch signing on a PKCS#11 token and validation
-            (bench/signature.py)
+signature   signing 100 PDFs on a PKCS#11 token against bare pyHanko,
+            and validation (bench/signature.py)
 
 Prints the figures and the ratios to the baseline of the same run."""
 import datetime as dt

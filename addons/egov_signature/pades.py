@@ -266,6 +266,23 @@ def _field(writer, field_name, appearance):
     return field_spec, appearance.style()
 
 
+def _reserve(signer, tsa_url, validation_context):
+    """Return the room to reserve for the CMS, or None to let pyHanko
+    estimate it.  Its estimate makes a dry-run signature: one more
+    operation on the token for every document.  Without a timestamp or
+    revocation data the CMS holds the signed attributes, the signature
+    value (512 bytes for RSA 4096) and the certificates, so that room is
+    known in advance."""
+    if tsa_url or validation_context is not None:
+        return None
+    try:
+        certificates = [signer.signing_cert, *signer.cert_registry]
+        size = sum(len(c.dump()) for c in certificates if c is not None)
+    except Exception:
+        return None
+    return size + 8192
+
+
 def sign_pdf(data, signer, field_name='Signature1', appearance=None,
         tsa_url=None, certify=False, name=None, reason=None, location=None,
         validation_context=None):
@@ -292,7 +309,8 @@ def sign_pdf(data, signer, field_name='Signature1', appearance=None,
         new_field_spec=field_spec)
     output = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=output)
+        pdf_signer.sign_pdf(writer, output=output,
+            bytes_reserved=_reserve(signer, tsa_url, validation_context))
     except SignatureError:
         raise
     except Exception as exception:
