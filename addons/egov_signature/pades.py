@@ -49,7 +49,16 @@ SEVERITY = {TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2}
 
 
 class SignatureError(Exception):
-    "A PDF cannot be signed or validated (bad input, wrong key...)"
+    """A PDF cannot be signed or validated (bad input, wrong key...).
+
+    code names the case: the server shows the message
+    egov_signature.msg_pdf_<code> with params in the user's language; the
+    English text is for the command line and the logs."""
+
+    def __init__(self, text, code='failed', **params):
+        super().__init__(text)
+        self.code = code
+        self.params = params
 
 
 def serif_font():
@@ -58,7 +67,7 @@ def serif_font():
             return path
     raise SignatureError(
         "No serif font covering Vietnamese found "
-        "(install fonts-liberation2)")
+        "(install fonts-liberation2)", 'font')
 
 
 # Certificates and keys
@@ -79,10 +88,11 @@ def load_pkcs12(data, password):
             else password)
     except ValueError as exception:
         raise SignatureError(
-            "Cannot open the PKCS#12 file: wrong password or damaged file"
-            ) from exception
+            "Cannot open the PKCS#12 file: wrong password or damaged file",
+            'pkcs12') from exception
     if key is None or certificate is None:
-        raise SignatureError("The PKCS#12 file has no key or certificate")
+        raise SignatureError(
+            "The PKCS#12 file has no key or certificate", 'pkcs12')
     return key, certificate, list(chain or [])
 
 
@@ -104,16 +114,27 @@ def software_signer(key, certificate, chain=()):
 
 def pkcs11_session(library, token_label, pin):
     "Open a session on a PKCS#11 token (HSM or USB token)"
+    from pkcs11 import exceptions as p11_errors
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11 as p11
     try:
         return p11.open_pkcs11_session(
             library, token_criteria=TokenCriteria(label=token_label),
             user_pin=pin)
+    except (p11_errors.PinIncorrect, p11_errors.PinLenRange,
+            p11_errors.PinInvalid) as exception:
+        raise SignatureError(
+            "Wrong PIN for the token %r" % token_label, 'pin',
+            token=token_label) from exception
+    except p11_errors.PinLocked as exception:
+        raise SignatureError(
+            "The token %r is locked" % token_label, 'pin_locked',
+            token=token_label) from exception
     except Exception as exception:
         raise SignatureError(
             "Cannot open the token %r with %s: %s" % (
-                token_label, library, exception)) from exception
+                token_label, library, exception), 'token',
+            token=token_label) from exception
 
 
 def pkcs11_signer(session, key_label, cert_label=None, chain=()):
@@ -144,8 +165,8 @@ class Appearance:
                 picture.load()
             except Exception as exception:
                 raise SignatureError(
-                    "The signature image is not a readable PNG"
-                    ) from exception
+                    "The signature image is not a readable PNG",
+                    'image') from exception
             return StaticStampStyle(
                 background=PdfImage(picture), border_width=0,
                 background_opacity=1)
@@ -165,7 +186,8 @@ def image_size(data):
         picture = Image.open(io.BytesIO(data))
     except Exception as exception:
         raise SignatureError(
-            "The signature image is not a readable PNG") from exception
+            "The signature image is not a readable PNG",
+            'image') from exception
     dpi_x, dpi_y = picture.info.get('dpi', (96, 96))
     return (picture.width * 72 / (dpi_x or 96),
         picture.height * 72 / (dpi_y or 96))
@@ -191,7 +213,8 @@ def find_placeholder(data, placeholder, width=None, height=None):
     try:
         pages = list(extract_pages(io.BytesIO(data)))
     except Exception as exception:
-        raise SignatureError("The file is not a readable PDF") from exception
+        raise SignatureError(
+            "The file is not a readable PDF", 'unreadable') from exception
 
     def lines(element):
         if isinstance(element, LTTextLine):
@@ -234,20 +257,23 @@ def page_count(data):
         return int(PdfFileReader(io.BytesIO(data), strict=False)
             .root['/Pages']['/Count'])
     except Exception as exception:
-        raise SignatureError("The file is not a readable PDF") from exception
+        raise SignatureError(
+            "The file is not a readable PDF", 'unreadable') from exception
 
 
 # Signing
 def _open(data):
     "Return the incremental writer of the PDF data to sign"
     if not data.startswith(b'%PDF'):
-        raise SignatureError("The file is not a PDF")
+        raise SignatureError("The file is not a PDF", 'not_pdf')
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except Exception as exception:
-        raise SignatureError("The file is not a readable PDF") from exception
+        raise SignatureError(
+            "The file is not a readable PDF", 'unreadable') from exception
     if writer.prev.encrypted:
-        raise SignatureError("Encrypted PDF files cannot be signed")
+        raise SignatureError(
+            "Encrypted PDF files cannot be signed", 'encrypted')
     return writer
 
 
@@ -259,7 +285,8 @@ def _field(writer, field_name, appearance):
     if not 0 <= appearance.page < pages:
         raise SignatureError(
             "The document has %d pages: page %d does not exist" % (
-                pages, appearance.page + 1))
+                pages, appearance.page + 1), 'page',
+            pages=pages, page=appearance.page + 1)
     field_spec = fields.SigFieldSpec(
         field_name, on_page=appearance.page,
         box=tuple(int(v) for v in appearance.box))
@@ -280,7 +307,31 @@ def _reserve(signer, tsa_url, validation_context):
         size = sum(len(c.dump()) for c in certificates if c is not None)
     except Exception:
         return None
-    return size + 8192
+    # pyHanko wants an even number of bytes (hex-encoded in the file)
+    return (size + 8192 + 1) // 2 * 2
+
+
+def check_signing_certificate(certificate, when=None):
+    """Refuse a certificate that is not valid at the moment or that may not
+    sign (no digitalSignature nor nonRepudiation key usage)."""
+    when = when or dt.datetime.now(dt.timezone.utc)
+    if isinstance(certificate, x509.Certificate):
+        certificate = to_asn1(certificate)
+    if certificate is None:
+        return
+    not_before = certificate.not_valid_before
+    not_after = certificate.not_valid_after
+    if not (not_before <= when <= not_after):
+        raise SignatureError(
+            "The certificate is valid from %s to %s only" % (
+                not_before.date(), not_after.date()), 'validity',
+            not_before=not_before.astimezone(VIETNAM).strftime('%d/%m/%Y'),
+            not_after=not_after.astimezone(VIETNAM).strftime('%d/%m/%Y'))
+    usage = certificate.key_usage_value
+    if usage is not None and not (
+            {'digital_signature', 'non_repudiation'} & set(usage.native)):
+        raise SignatureError(
+            "The certificate may not sign (key usage)", 'key_usage')
 
 
 def sign_pdf(data, signer, field_name='Signature1', appearance=None,
@@ -293,6 +344,7 @@ def sign_pdf(data, signer, field_name='Signature1', appearance=None,
     validation_context able to fetch revocation data is given.  certify
     locks the document against any further change but signatures."""
     writer = _open(data)
+    check_signing_certificate(signer.signing_cert)
     field_spec, style = _field(writer, field_name, appearance)
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm='sha256',
@@ -314,7 +366,9 @@ def sign_pdf(data, signer, field_name='Signature1', appearance=None,
     except SignatureError:
         raise
     except Exception as exception:
-        raise SignatureError("Signing failed: %s" % exception) from exception
+        raise SignatureError(
+            "Signing failed: %s" % exception, 'failed',
+            reason=str(exception)) from exception
     return output.getvalue()
 
 
@@ -341,6 +395,7 @@ def prepare_signature(data, certificate, chain=(), field_name='Signature1',
     return a PreparedSignature whose signed_attributes the signing agent
     signs with the key on the USB token."""
     writer = _open(data)
+    check_signing_certificate(certificate)
     signer = signers.ExternalSigner(
         signing_cert=to_asn1(certificate),
         cert_registry=SimpleCertificateStore.from_certs(
@@ -361,7 +416,8 @@ def prepare_signature(data, certificate, chain=(), field_name='Signature1',
                 digest.document_digest, 'sha256', use_pades=True))
     except Exception as exception:
         raise SignatureError(
-            "The PDF cannot be prepared: %s" % exception) from exception
+            "The PDF cannot be prepared: %s" % exception, 'failed',
+            reason=str(exception)) from exception
     return PreparedSignature(
         pdf=output.getvalue(), document_digest=digest.document_digest,
         reserved_start=digest.reserved_region_start,
@@ -377,7 +433,9 @@ def sign_attributes(signed_attributes, signer):
         content = _run(signer.async_sign_prescribed_attributes(
                 'sha256', signed_attrs=attributes))
     except Exception as exception:
-        raise SignatureError("Signing failed: %s" % exception) from exception
+        raise SignatureError(
+            "Signing failed: %s" % exception, 'failed',
+            reason=str(exception)) from exception
     return content.dump()
 
 
@@ -394,7 +452,8 @@ def complete_signature(prepared, signature_cms, certificate):
         certificates = [c.chosen for c in signed_data['certificates']]
     except Exception as exception:
         raise SignatureError(
-            "The signature returned is not a CMS signature") from exception
+            "The signature returned is not a CMS signature",
+            'not_cms') from exception
     expected = to_asn1(certificate)
     sid = signer_info['sid'].chosen
     signer_cert = next((c for c in certificates
@@ -402,10 +461,12 @@ def complete_signature(prepared, signature_cms, certificate):
             and c.serial_number == sid['serial_number'].native), None)
     if signer_cert is None or signer_cert.dump() != expected.dump():
         raise SignatureError(
-            "The signature was made with another certificate")
+            "The signature was made with another certificate",
+            'other_certificate')
     if digests != [prepared.document_digest]:
         raise SignatureError(
-            "The signature was made over another document")
+            "The signature was made over another document",
+            'other_document')
     output = io.BytesIO(prepared.pdf)
     digest = PreparedByteRangeDigest(
         document_digest=prepared.document_digest,
@@ -415,8 +476,8 @@ def complete_signature(prepared, signature_cms, certificate):
         _run(PdfTBSDocument.async_finish_signing(output, digest, content))
     except Exception as exception:
         raise SignatureError(
-            "The signature cannot be put into the PDF: %s" % exception
-            ) from exception
+            "The signature cannot be put into the PDF: %s" % exception,
+            'failed', reason=str(exception)) from exception
     return output.getvalue()
 
 
@@ -494,7 +555,8 @@ def validate_pdf(data, trust_roots=(), allow_fetching=False):
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_regular_signatures
     except Exception as exception:
-        raise SignatureError("The file is not a readable PDF") from exception
+        raise SignatureError(
+            "The file is not a readable PDF", 'unreadable') from exception
     context = ValidationContext(
         trust_roots=[to_asn1(c) for c in trust_roots],
         allow_fetching=allow_fetching,

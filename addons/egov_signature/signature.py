@@ -46,6 +46,18 @@ def _certificate_fields(data):
         }
 
 
+def reason(exception):
+    "The message of a pades.SignatureError in the user's language"
+    code = getattr(exception, 'code', None)
+    if code:
+        try:
+            return gettext('egov_signature.msg_pdf_%s' % code,
+                **exception.params)
+        except (KeyError, ValueError):
+            pass
+    return str(exception)
+
+
 class CertificateMixin:
     __slots__ = ()
     certificate = fields.Binary("Certificate", required=True,
@@ -197,7 +209,7 @@ class Identity(
                 document_name, self.rec_name, exception)
             raise SigningError(gettext(
                     'egov_signature.msg_signing_failed',
-                    document=document_name, reason=str(exception))
+                    document=document_name, reason=reason(exception))
                 ) from exception
         Log.record(self, document_name, data, signed,
             'software' if self.key_storage == 'software'
@@ -461,7 +473,7 @@ class SignRequest(ModelSQL, ModelView):
         except pades.SignatureError as exception:
             raise SigningError(gettext(
                     'egov_signature.msg_signing_failed',
-                    document=document, reason=str(exception))
+                    document=document, reason=reason(exception))
                 ) from exception
         request, = cls.create([{
                     'identity': identity.id,
@@ -508,7 +520,7 @@ class SignRequest(ModelSQL, ModelView):
         except pades.SignatureError as exception:
             raise SigningError(gettext(
                     'egov_signature.msg_signing_failed',
-                    document=self.document, reason=str(exception))
+                    document=self.document, reason=reason(exception))
                 ) from exception
         last = report.signatures[-1] if report.signatures else None
         if not (last and last.intact and last.valid):
@@ -693,7 +705,8 @@ class Batch(ModelSQL, ModelView):
                 batch.state = 'failed'
                 batch.error = gettext('egov_signature.msg_signing_failed',
                     document=batch.name,
-                    reason=getattr(exception, 'message', str(exception)))
+                    reason=getattr(exception, 'message', None)
+                    or reason(exception))
                 batch.save()
                 continue
             try:
@@ -708,7 +721,8 @@ class Batch(ModelSQL, ModelView):
                             name=identity.subject)
                     except pades.SignatureError as exception:
                         Line.write([line], {
-                                'state': 'failed', 'error': str(exception)})
+                                'state': 'failed',
+                                'error': reason(exception)})
                     else:
                         Line.write([line], {
                                 'state': 'signed', 'signed': signed})

@@ -1,6 +1,7 @@
 # This file is part of the egov platform.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
 """Signing and validation of PDF files (no database needed)."""
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -22,6 +23,22 @@ class PadesTestMixin:
         cls.leader_key, cls.leader = cls.pki.issue("Nguyễn Văn A")
         cls.agency_key, cls.agency = cls.pki.issue(
             "UBND tỉnh Bình Phước", ecdsa=True)
+
+    def check_pdfsig(self, data, count=1):
+        """Check the signed PDF independently with poppler's pdfsig: every
+        signature valid and of type ETSI.CAdES.detached"""
+        self.assertTrue(shutil.which('pdfsig'),
+            "pdfsig (poppler-utils) is needed to check signatures")
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, 'signed.pdf')
+            with open(path, 'wb') as fp:
+                fp.write(data)
+            output = subprocess.run(['pdfsig', '-nocert', path],
+                capture_output=True, text=True).stdout
+        self.assertEqual(output.count(
+                'Signature Validation: Signature is Valid.'), count, output)
+        self.assertEqual(output.count(
+                'Signature Type: ETSI.CAdES.detached'), count, output)
 
     def signer(self, key=None, certificate=None):
         return pades.software_signer(
@@ -78,15 +95,7 @@ class PadesTestMixin:
         self.assertEqual(first.coverage, 'ENTIRE_REVISION')
         self.assertEqual(second.coverage, 'ENTIRE_FILE')
         self.assertIn("UBND", second.signer)
-        if shutil.which('pdfsig'):
-            with tempfile.TemporaryDirectory() as folder:
-                path = os.path.join(folder, 'signed.pdf')
-                with open(path, 'wb') as fp:
-                    fp.write(sealed)
-                output = subprocess.run(['pdfsig', '-nocert', path],
-                    capture_output=True, text=True).stdout
-            self.assertEqual(output.count('Signature Validation: '
-                    'Signature is Valid.'), 2, output)
+        self.check_pdfsig(sealed, 2)
 
     def test_certified_document_locked(self):
         "A certified document refuses a later signature's changes"
@@ -119,19 +128,33 @@ class PadesTestMixin:
             pades.load_pkcs12(data, 'sai')
 
     def test_bad_input(self):
-        "Files that are not PDF or images that are not PNG are refused"
-        with self.assertRaises(SignatureError):
-            pades.sign_pdf(b'not a pdf', self.signer())
-        with self.assertRaises(SignatureError):
-            pades.sign_pdf(b'%PDF-1.7\n garbage', self.signer())
-        with self.assertRaises(SignatureError):
-            pades.sign_pdf(sample_pdf(), self.signer(),
-                appearance=Appearance(box=(0, 0, 10, 10), image=b'GIF89a'))
-        with self.assertRaises(SignatureError):
-            pades.sign_pdf(sample_pdf(), self.signer(),
-                appearance=Appearance(box=(0, 0, 10, 10), page=3, text='x'))
-        with self.assertRaises(SignatureError):
+        "Each bad input is refused with its own code, nothing is written"
+        def refused(code, *args, **kwargs):
+            with self.assertRaises(SignatureError) as cm:
+                pades.sign_pdf(*args, **kwargs)
+            self.assertEqual(cm.exception.code, code)
+
+        refused('not_pdf', b'not a pdf', self.signer())
+        refused('unreadable', b'%PDF-1.7\n garbage', self.signer())
+        refused('encrypted', sample_pdf(password='mật-khẩu'), self.signer())
+        refused('image', sample_pdf(), self.signer(),
+            appearance=Appearance(box=(0, 0, 10, 10), image=b'GIF89a'))
+        refused('page', sample_pdf(), self.signer(),
+            appearance=Appearance(box=(0, 0, 10, 10), page=3, text='x'))
+        now = dt.datetime.now(dt.timezone.utc)
+        for certificate_key, certificate in [
+                self.pki.issue("Hết hạn", days=30,
+                    not_before=now - dt.timedelta(days=60)),
+                self.pki.issue("Chưa hiệu lực",
+                    not_before=now + dt.timedelta(days=2)),
+                ]:
+            refused('validity', sample_pdf(),
+                self.signer(certificate_key, certificate))
+        key, certificate = self.pki.issue("Mã hóa", signing=False)
+        refused('key_usage', sample_pdf(), self.signer(key, certificate))
+        with self.assertRaises(SignatureError) as cm:
             pades.validate_pdf(b'nothing')
+        self.assertEqual(cm.exception.code, 'unreadable')
         report = pades.validate_pdf(sample_pdf())
         self.assertEqual(report.indication, INDETERMINATE)
         self.assertEqual(report.sub_indication, 'SIGNED_DATA_NOT_FOUND')
@@ -147,6 +170,7 @@ class PadesTestMixin:
         signed = pades.complete_signature(prepared, signature, self.leader)
         report = pades.validate_pdf(signed, [self.pki.root])
         self.assertEqual(report.indication, TOTAL_PASSED)
+        self.check_pdfsig(signed)
 
         # A signature with another key is refused
         other = pades.sign_attributes(prepared.signed_attributes,
@@ -174,6 +198,7 @@ class PadesTestMixin:
         self.assertEqual(report.indication, TOTAL_PASSED)
         signature, = report.signatures
         self.assertTrue(signature.timestamp.endswith('+07:00'))
+        self.check_pdfsig(signed)
         with self.assertRaises(SignatureError):
             pades.sign_pdf(sample_pdf(), self.signer(),
                 tsa_url='http://127.0.0.1:9/')

@@ -49,7 +49,8 @@ class TestPKI:
             .sign(self.root_key, hashes.SHA256()))
 
     def issue(self, common_name, ecdsa=False, days=730, not_before=None,
-            usage=ExtendedKeyUsageOID.EMAIL_PROTECTION, crl_url=None):
+            usage=ExtendedKeyUsageOID.EMAIL_PROTECTION, crl_url=None,
+            signing=True):
         "Return (key, certificate) of a signer"
         if ecdsa:
             key = ec.generate_private_key(ec.SECP256R1())
@@ -67,8 +68,8 @@ class TestPKI:
             .add_extension(
                 x509.BasicConstraints(ca=False, path_length=None), True)
             .add_extension(x509.KeyUsage(
-                    digital_signature=True, content_commitment=True,
-                    key_encipherment=False, data_encipherment=False,
+                    digital_signature=signing, content_commitment=signing,
+                    key_encipherment=not signing, data_encipherment=False,
                     key_agreement=False, key_cert_sign=False, crl_sign=False,
                     encipher_only=False, decipher_only=False), True)
             .add_extension(x509.ExtendedKeyUsage([usage]),
@@ -109,11 +110,11 @@ class TestPKI:
         return self.root.public_bytes(serialization.Encoding.PEM)
 
 
-def sample_pdf(title="QUYẾT ĐỊNH", pages=1, placeholder=None):
+def sample_pdf(title="QUYẾT ĐỊNH", pages=1, placeholder=None, password=None):
     "A small official-looking PDF with Vietnamese text"
     buffer = io.BytesIO()
     pdfmetrics.registerFont(TTFont('EgovSerif', serif_font()))
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=password)
     for page in range(pages):
         pdf.setFont('EgovSerif', 13)
         pdf.drawCentredString(297, 800, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")

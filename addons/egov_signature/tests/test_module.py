@@ -110,6 +110,7 @@ class EgovSignatureTestCase(
                 box=(360, 210, 480, 270), image=sample_png()))
         report = pades.validate_pdf(signed, [self.pki.root])
         self.assertEqual(report.indication, pades.TOTAL_PASSED)
+        self.check_pdfsig(signed)
         log, = Log.search([])
         self.assertEqual(log.identity, identity)
         self.assertEqual(log.document, "QĐ 15/QĐ-UBND")
@@ -118,9 +119,28 @@ class EgovSignatureTestCase(
         self.assertEqual(len(log.document_hash), 64)
         self.assertEqual(log.certificate_serial, identity.serial)
 
-        with self.assertRaises(SigningError):
+        with self.assertRaises(SigningError) as cm:
             identity.sign(data, "wrong pin", secret='000000')
+        self.assertIn("Wrong PIN", cm.exception.message)
+        identity.token_label = 'khong-co'
+        with self.assertRaises(SigningError) as cm:
+            identity.sign(data, "missing token", secret=PIN)
+        self.assertIn("cannot be reached", cm.exception.message)
         self.assertEqual(len(Log.search([])), 1)
+
+    @with_transaction()
+    def test_expired_identity(self):
+        "An identity whose certificate expired cannot sign"
+        import datetime as dt
+        company = create_company()
+        key, certificate = self.pki.issue("Hết hạn", days=30,
+            not_before=dt.datetime.now(dt.timezone.utc)
+            - dt.timedelta(days=60))
+        identity = self.create_identity(company, certificate=pem(certificate))
+        with self.assertRaises(SigningError) as cm:
+            identity.sign(sample_pdf(), "Quyết định", secret=PIN)
+        self.assertIn(identity.not_after.strftime('%d/%m/%Y'),
+            cm.exception.message)
 
     @with_transaction()
     def test_sign_with_software_key(self):
@@ -133,6 +153,7 @@ class EgovSignatureTestCase(
         signed = identity.sign(sample_pdf(), "Phụ lục", secret='bí-mật')
         self.assertEqual(pades.validate_pdf(signed, [self.pki.root])
             .indication, pades.TOTAL_PASSED)
+        self.check_pdfsig(signed)
         with self.assertRaises(SigningError):
             identity.sign(sample_pdf(), "Phụ lục", secret='sai')
 
@@ -190,6 +211,8 @@ class EgovSignatureTestCase(
             result = subprocess.run(sign, env=env, capture_output=True,
                 text=True)
             self.assertEqual(result.returncode, 0, result.stderr)
+            with open(target, 'rb') as fp:
+                self.check_pdfsig(fp.read())
             verify = [python, '-m', 'trytond.modules.egov_signature.cli',
                 target, '--trust', root]
             result = subprocess.run(verify, capture_output=True, text=True)
@@ -206,17 +229,23 @@ class EgovSignatureTestCase(
                     '--pin-file', pin, '--box', '1,2,3'],
                 env=env, capture_output=True, text=True)
             self.assertEqual(result.returncode, 2)
+            original = sample_pdf(placeholder='[KY]')
             with open(source, 'wb') as fp:
-                fp.write(sample_pdf(placeholder='[KY]'))
+                fp.write(original)
             for placeholder, code in [('[KY]', 0), ('[KHONG]', 1)]:
+                output = os.path.join(folder, 'out-%s.pdf' % code)
                 result = subprocess.run(
                     [python, '-m', 'trytond.modules.egov_signature.cli_sign',
-                        source, target, '--pkcs11-lib', self.token.library,
+                        source, output, '--pkcs11-lib', self.token.library,
                         '--token', self.token.label, '--key-label',
                         'lanhdao', '--pin-file', pin, '--image', image,
                         '--placeholder', placeholder],
                     env=env, capture_output=True, text=True)
                 self.assertEqual(result.returncode, code, result.stderr)
+                # A refused signing writes nothing, the original is kept
+                self.assertEqual(os.path.exists(output), code == 0)
+                with open(source, 'rb') as fp:
+                    self.assertEqual(fp.read(), original)
 
     @with_transaction()
     def test_usb_token_signing(self):
@@ -270,6 +299,7 @@ class EgovSignatureTestCase(
         self.assertEqual(request.state, 'signed')
         report = pades.validate_pdf(signed, [self.pki.root])
         self.assertEqual(report.indication, pades.TOTAL_PASSED)
+        self.check_pdfsig(signed)
         log, = Log.search([])
         self.assertEqual(log.method, 'usb_token')
         self.assertEqual(log.document_hash,
