@@ -2,6 +2,7 @@
 # of this repository contains the full copyright notices and license terms.
 """Signing and validation of PDF files (no database needed)."""
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
@@ -72,6 +73,23 @@ class PadesTestMixin:
         report = pades.validate_pdf(bytes(signed), [self.pki.root])
         self.assertEqual(report.indication, TOTAL_FAILED)
         self.assertEqual(report.sub_indication, 'HASH_FAILURE')
+
+    def test_changed_after_signing(self):
+        "Content added to the page after signing fails the signature"
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.incremental_writer import (
+            IncrementalPdfFileWriter)
+        signed = pades.sign_pdf(sample_pdf(), self.signer())
+        writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+        writer.add_stream_to_page(0, writer.add_object(generic.StreamObject(
+                    stream_data=b'BT /F1 24 Tf 100 100 Td (SUA) Tj ET')))
+        changed = io.BytesIO()
+        writer.write(changed)
+        report = pades.validate_pdf(changed.getvalue(), [self.pki.root])
+        self.assertEqual(report.indication, TOTAL_FAILED)
+        self.assertEqual(report.sub_indication, 'SIG_CONSTRAINTS_FAILURE')
+        signature, = report.signatures
+        self.assertEqual(signature.coverage, 'ENTIRE_REVISION')
 
     def test_signer_then_agency(self):
         "The signer signs, then the agency: both stay valid"
