@@ -56,6 +56,24 @@ def database_exists(env, name):
                 (name,)).fetchone())
 
 
+def activated_modules(env, name):
+    "Return the names of the modules activated in the database"
+    query = "SELECT name FROM ir_module WHERE state = 'activated'"
+    try:
+        if egov_env.is_sqlite(env):
+            import sqlite3
+            path = os.path.join(
+                env['TRYTOND_DATABASE__PATH'], name + '.sqlite')
+            with sqlite3.connect(path) as conn:
+                return {row[0] for row in conn.execute(query)}
+        import psycopg
+        uri = env['TRYTOND_DATABASE__URI'].rstrip('/') + '/' + name
+        with psycopg.connect(uri) as conn:
+            return {row[0] for row in conn.execute(query)}
+    except Exception:
+        return set()
+
+
 def create_database(env, name):
     if egov_env.is_sqlite(env):
         path = os.path.join(env['TRYTOND_DATABASE__PATH'], name + '.sqlite')
@@ -101,9 +119,13 @@ def main():
         admin(env, name, '-u', *MODULES, '--activate-dependencies',
             '-l', 'vi')
     elif (not os.path.exists(stamp)
-            or open(stamp).read().strip() != current):
+            or open(stamp).read().strip() != current
+            or not set(MODULES) <= activated_modules(env, name)):
         print("Code changed: upgrading the modules of %s" % name)
-        admin(env, name, '--all', '-l', 'vi')
+        # --all updates every activated module; -u activates the platform's
+        # modules that an older database does not have yet
+        admin(env, name, '--all', '-u', *MODULES, '--activate-dependencies',
+            '-l', 'vi')
     with open(stamp, 'w') as fp:
         fp.write(current)
     if not args.no_demo:
