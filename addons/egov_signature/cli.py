@@ -6,7 +6,7 @@ egov-sign IN.pdf OUT.pdf --pkcs11-lib LIB --token LABEL --key-label LABEL
     [--cert-label LABEL] [--pin-file F] [--image PNG] [--box x1,y1,x2,y2]
     [--page N] [--placeholder TEXT] [--text TEXT] [--field NAME]
     [--certify] [--tsa URL]
-egov-verify FILE.pdf [--trust CERT.pem ...] [--json]
+egov-verify FILE.pdf [--trust CERT.pem ...] [--check-revocation] [--json]
     prints the validation report; exits 0 only for TOTAL_PASSED
 egov-sign-agent REQUEST.json RESPONSE.json --pkcs11-lib LIB --token LABEL
     --key-label LABEL [--cert-label LABEL] [--pin-file F] [--yes]
@@ -154,6 +154,8 @@ def verify_main(argv=None):
     parser.add_argument('--trust', action='append', default=[],
         help="trusted root certificate (PEM or DER); repeatable")
     parser.add_argument('--json', action='store_true')
+    parser.add_argument('--check-revocation', action='store_true',
+        help="fetch the revocation data (OCSP, CRL) of the certificates")
     args = parser.parse_args(argv)
     anchors = []
     for path in args.trust:
@@ -162,7 +164,8 @@ def verify_main(argv=None):
         except ValueError:
             raise SystemExit("egov-verify: %s is not a certificate" % path)
     try:
-        report = pades.validate_pdf(_read(args.file, 'PDF'), anchors)
+        report = pades.validate_pdf(_read(args.file, 'PDF'), anchors,
+            allow_fetching=args.check_revocation)
     except pades.SignatureError as exception:
         print("egov-verify: %s" % exception, file=sys.stderr)
         return 2

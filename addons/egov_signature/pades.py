@@ -532,6 +532,14 @@ def _iso(value):
         if value else None
 
 
+def _has_revocation_source(certificate):
+    "Tell whether the certificate names a CRL or an OCSP responder"
+    if certificate is None:
+        return False
+    return bool(certificate.crl_distribution_points
+        or certificate.ocsp_urls)
+
+
 def _judge(report):
     "Indication and sub-indication of one signature"
     if not report.intact:
@@ -591,7 +599,8 @@ def validate_pdf(data, trust_roots=(), allow_fetching=False):
         report.valid = bool(status.valid)
         report.trusted = bool(status.trusted)
         report.revoked = bool(status.revoked)
-        report.revocation_checked = allow_fetching
+        report.revocation_checked = allow_fetching and _has_revocation_source(
+            certificate)
         report.signing_time = _iso(status.signer_reported_dt)
         report.level = 'B-B'
         if status.timestamp_validity is not None:

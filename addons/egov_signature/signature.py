@@ -9,6 +9,7 @@ import json
 import logging
 import os
 
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.modules.egov_base.audit import AuditMixin
@@ -188,11 +189,16 @@ class Identity(
                 identity=self.rec_name))
 
     def sign(self, data, document_name, secret=None, appearance=None,
-            field_name=None, certify=False, tsa_url=None):
-        "Sign the PDF data, log the signing and return the signed PDF"
+            field_name=None, certify=False, tsa_url=None, ltv=False):
+        """Sign the PDF data, log the signing and return the signed PDF;
+        with ltv the revocation data of the chain is fetched and embedded
+        (B-LT with a timestamp authority)"""
         pool = Pool()
         Log = pool.get('egov.signature.log')
+        Anchor = pool.get('egov.signature.trust_anchor')
         self.check_valid()
+        context = (pades.validation_context(Anchor.certificates())
+            if ltv else None)
         try:
             signer, session = self.signer(secret)
             try:
@@ -200,7 +206,8 @@ class Identity(
                     data, signer,
                     field_name=field_name or 'Signature%s' % self.id,
                     appearance=appearance, certify=certify,
-                    tsa_url=tsa_url, name=self.subject)
+                    tsa_url=tsa_url, name=self.subject,
+                    validation_context=context)
             finally:
                 if session is not None:
                     session.close()
@@ -314,7 +321,9 @@ class Validation(ModelSQL, ModelView):
         pool = Pool()
         Anchor = pool.get('egov.signature.trust_anchor')
         try:
-            report = pades.validate_pdf(data, Anchor.certificates())
+            report = pades.validate_pdf(data, Anchor.certificates(),
+                allow_fetching=config.getboolean(
+                    'egov_signature', 'check_revocation', default=True))
         except pades.SignatureError as exception:
             raise SigningError(gettext(
                     'egov_signature.msg_validation_unreadable',

@@ -129,6 +129,36 @@ class EgovSignatureTestCase(
         self.assertEqual(len(Log.search([])), 1)
 
     @with_transaction()
+    def test_sign_b_lt_and_check_revocation(self):
+        "The server embeds revocation data and validation fetches it"
+        from .pki import CRLServer, TimestampAuthority
+        pool = Pool()
+        Validation = pool.get('egov.signature.validation')
+        company = create_company()
+        self.add_anchor()
+        crls = CRLServer(self.pki)
+        authority = TimestampAuthority(self.pki)
+        try:
+            key, certificate = self.pki.issue("Văn thư", crl_url=crls.url)
+            identity = self.create_identity(company, key_storage='software',
+                certificate=pem(certificate),
+                software_key=self.pki.pkcs12(key, certificate, 'mk'))
+            signed = identity.sign(sample_pdf(), "Công văn", secret='mk',
+                tsa_url=authority.url, ltv=True)
+            with set_company(company):
+                validation = Validation.validate_file(signed, 'cv.pdf')
+                signature, = validation.signatures
+                self.assertEqual(signature.level, 'B-LT')
+                self.assertTrue(signature.revocation_checked)
+                crls.revoke(certificate)
+                validation = Validation.validate_file(signed, 'cv.pdf')
+            self.assertEqual(validation.indication, pades.TOTAL_FAILED)
+            self.assertEqual(validation.sub_indication, 'REVOKED')
+        finally:
+            crls.close()
+            authority.close()
+
+    @with_transaction()
     def test_expired_identity(self):
         "An identity whose certificate expired cannot sign"
         import datetime as dt
