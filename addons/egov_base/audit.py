@@ -93,6 +93,9 @@ def _rec_name(record):
 class AuditMixin:
     "Mixin that records an audit trail of the model in egov.audit.log"
     __slots__ = ()
+    # Changing one of these fields moves the record (to another parent or
+    # agency) rather than merely changing it
+    _audit_move_fields = MOVE_FIELDS
 
     audit_logs = fields.Function(
         fields.One2Many('egov.audit.log', None, "Audit Trail",
@@ -130,7 +133,7 @@ class AuditMixin:
         actions = iter(args)
         for records, values in zip(actions, actions):
             names = set(values.keys()) - {'audit_logs'}
-            action = 'move' if names & MOVE_FIELDS else 'write'
+            action = 'move' if names & cls._audit_move_fields else 'write'
             to_log.append((records, action, names))
         super().write(*args)
         for records, action, names in to_log:

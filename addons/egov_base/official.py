@@ -53,6 +53,8 @@ class Role(metaclass=PoolMeta):
 
 class User(AuditMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
+    # The user's current agency is a preference: switching it moves nothing
+    _audit_move_fields = frozenset()
 
     @classmethod
     def create(cls, vlist):
