@@ -815,3 +815,44 @@ class BatchStart(Wizard):
     def transition_queue(self):
         self.model.queue(self.records, self.start.secret)
         return 'end'
+
+
+class ImportPKCS12Start(ModelView):
+    __string__ = "Import from PKCS#12"
+    __name__ = 'egov.signature.identity.import_pkcs12.start'
+
+    file = fields.Binary("PKCS#12 File (.p12, .pfx)", required=True)
+    password = fields.Char("Password", strip=False,
+        help="The password of the file; it is not stored.")
+    keep_key = fields.Boolean("Keep the Key (tests only)",
+        help="Keep the encrypted file as the identity's software key. "
+        "Otherwise only the certificate and its chain are taken.")
+
+
+class ImportPKCS12(Wizard):
+    __string__ = "Import from PKCS#12"
+    __name__ = 'egov.signature.identity.import_pkcs12'
+
+    start = StateView('egov.signature.identity.import_pkcs12.start',
+        'egov_signature.identity_import_pkcs12_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+
+    def transition_import_(self):
+        data = bytes(self.start.file)
+        try:
+            _, certificate, chain = pades.load_pkcs12(
+                data, self.start.password or '')
+        except pades.SignatureError as exception:
+            raise CertificateError(reason(exception)) from exception
+        pem = pades.serialization.Encoding.PEM
+        values = {
+            'certificate': certificate.public_bytes(pem),
+            'chain': b''.join(c.public_bytes(pem) for c in chain) or None,
+            }
+        if self.start.keep_key:
+            values.update({'key_storage': 'software', 'software_key': data})
+        self.model.write(list(self.records), values)
+        return 'end'

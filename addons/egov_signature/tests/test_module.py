@@ -21,6 +21,7 @@ from trytond.modules.egov_signature.exceptions import (
     CertificateError, SigningError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from .pades_tests import PadesTestMixin
 from .pki import sample_pdf, sample_png
@@ -87,6 +88,36 @@ class EgovSignatureTestCase(
         with self.assertRaises(CertificateError):
             identity.certificate = b'not a certificate'
             identity.save()
+
+    @with_transaction()
+    def test_import_pkcs12(self):
+        "IT staff import the certificate (and a test key) from PKCS#12"
+        pool = Pool()
+        Identity = pool.get('egov.signature.identity')
+        Import = pool.get(
+            'egov.signature.identity.import_pkcs12', type='wizard')
+        company = create_company()
+        identity = self.create_identity(company, certificate=pem(self.agency))
+        data = self.pki.pkcs12(self.leader_key, self.leader, 'mật-khẩu')
+        with set_company(company), Transaction().set_context(
+                active_model=Identity.__name__, active_id=identity.id,
+                active_ids=[identity.id]):
+            session_id, _, _ = Import.create()
+            wizard = Import(session_id)
+            wizard.start.file = data
+            wizard.start.password = 'sai'
+            wizard.start.keep_key = True
+            with self.assertRaises(CertificateError):
+                wizard.transition_import_()
+            wizard.start.password = 'mật-khẩu'
+            wizard.transition_import_()
+        identity = Identity(identity.id)
+        self.assertIn("Nguyễn Văn A", identity.subject)
+        self.assertEqual(identity.key_storage, 'software')
+        self.assertIn(b'BEGIN CERTIFICATE', bytes(identity.chain))
+        signed = identity.sign(sample_pdf(), "x", secret='mật-khẩu')
+        self.assertEqual(pades.validate_pdf(signed, [self.pki.root])
+            .indication, pades.TOTAL_PASSED)
 
     @with_transaction()
     def test_identity_image_png(self):
