@@ -604,6 +604,8 @@ class Validate(Wizard):
         Validation = pool.get('egov.signature.validation')
         validation = Validation.validate_file(
             bytes(self.start.file), self.start.filename or 'document.pdf')
+        # Open the report itself, not the list of reports
+        action['views'].reverse()
         return action, {'res_id': [validation.id]}
 
 

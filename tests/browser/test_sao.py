@@ -111,6 +111,13 @@ class SaoTestCase(unittest.TestCase):
 
     def login(self, login, password=PASSWORD):
         driver = self.driver
+        # Start from a logged-out client: sao keeps its session in storage
+        driver.get(self.server.url)
+        driver.execute_script(
+            'window.localStorage.clear(); window.sessionStorage.clear();')
+        driver.delete_all_cookies()
+        driver.get('about:blank')
+        driver.get_log('browser')  # what came before is not this test's
         driver.get(self.server.url + '#' + DATABASE)
         field = self.wait().until(
             EC.visibility_of_element_located((By.ID, 'login')))
@@ -142,3 +149,53 @@ class SaoTestCase(unittest.TestCase):
         body = self.driver.find_element(By.TAG_NAME, 'body').text
         self.assertNotIn('E-Government', body)
         self.assertNotIn('Agencies', body)
+
+    def open_menu(self, *labels):
+        for label in labels:
+            self.wait().until(EC.visibility_of_element_located(
+                    (By.XPATH, "//*[@id='menu']//*[normalize-space(text())="
+                        "'%s']" % label))).click()
+
+    def test_leader_validates_signed_pdf(self):
+        "A leader validates a signed PDF received from outside"
+        from trytond.modules.egov_signature import pades
+        from trytond.modules.egov_signature.tests.pki import (
+            TestPKI, sample_pdf)
+        pki = TestPKI("CA ngoài tỉnh")
+        key, certificate = pki.issue("Người ký ngoài tỉnh")
+        signed = pades.sign_pdf(sample_pdf(),
+            pades.software_signer(key, certificate, [pki.root]))
+        folder = tempfile.mkdtemp(prefix='egov-upload-')
+        path = os.path.join(folder, 'van-ban-den.pdf')
+        with open(path, 'wb') as fp:
+            fp.write(signed)
+
+        self.login('lanhdao.dongxoai')
+        self.open_menu(
+            'Chính quyền điện tử', 'Chữ ký số', 'Xác thực tệp PDF đã ký')
+        # The file input of sao's binary widget is hidden behind its button
+        self.wait().until(EC.presence_of_element_located(
+                (By.CSS_SELECTOR, '.modal input[type=file]')))
+        self.driver.find_element(
+            By.CSS_SELECTOR, '.modal input[type=file]').send_keys(path)
+        self.driver.find_element(By.XPATH,
+            "//div[contains(@class, 'modal')]//button"
+            "[contains(translate(., 'XÁCTHỰ', 'xáctrhự'), 'xác th')]").click()
+        # The report opens: not trusted here, so "Chưa xác định"
+
+        def field(name):
+            inputs = self.driver.find_elements(
+                By.CSS_SELECTOR, "input[name='%s']" % name)
+            return inputs[0].get_attribute('value') if inputs else None
+
+        self.wait().until(
+            lambda driver: field('sub_indication')
+            == 'NO_CERTIFICATE_CHAIN_FOUND')
+        self.assertEqual(field('filename'), 'van-ban-den.pdf')
+        self.assertIn('Chưa xác định',
+            self.driver.find_element(By.TAG_NAME, 'body').text)
+        self.driver.save_screenshot(
+            os.path.join(OUTPUT, 'sao-validation-report.png'))
+        self.assertEqual([e for e in self.driver.get_log('browser')
+                if e['level'] == 'SEVERE' and 'locale/' not in e['message']],
+            [])
