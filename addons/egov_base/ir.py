@@ -21,9 +21,9 @@ class Translation(metaclass=PoolMeta):
 
         Tryton only overrides a translation that already exists in the
         target language; Vietnamese is shipped by no core module, so the
-        entry is first created from the module's English source.  Entries
-        whose source no longer exists (a string changed upstream) are
-        skipped with a warning instead of failing the whole update."""
+        entry is first created.  Entries that point to a record that no
+        longer exists are skipped with a warning instead of failing the
+        whole update."""
         if isinstance(po_path, str):
             po_path = [po_path]
         paths, temporaries = [], []
@@ -60,7 +60,7 @@ class Translation(metaclass=PoolMeta):
 
     @classmethod
     def _ensure_translation(cls, lang, translation, ressource_id):
-        "Create the entry to override from its English source if missing"
+        "Create the entry to override if missing"
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         res_module, fs_id = ressource_id.split('.', 1)
@@ -83,6 +83,22 @@ class Translation(metaclass=PoolMeta):
             domain.append(('src_plural', '=', translation.src_plural))
         if cls.search(domain + [('lang', '=', lang)], limit=1):
             return True
+        # The entry is made from the catalogue itself: view, button and
+        # selection strings have no English row until someone runs the
+        # "Set Translations" wizard, and a translation whose source no
+        # longer matches the code is simply never used.
+        cls.create([{
+                    'name': translation.name,
+                    'res_id': res_id,
+                    'lang': lang,
+                    'type': translation.type,
+                    'src': translation.src,
+                    'src_plural': translation.src_plural,
+                    'module': res_module,
+                    'value': '',
+                    'fuzzy': False,
+                    }])
+        return True
         sources = cls.search(domain + [('lang', '=', 'en')], limit=1)
         if not sources:
             return False

@@ -605,7 +605,8 @@ class Validate(Wizard):
         validation = Validation.validate_file(
             bytes(self.start.file), self.start.filename or 'document.pdf')
         # Open the report itself, not the list of reports
-        action['views'].reverse()
+        if action.get('views'):
+            action['views'].reverse()
         return action, {'res_id': [validation.id]}
 
 

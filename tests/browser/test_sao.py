@@ -15,6 +15,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -199,3 +200,40 @@ class SaoTestCase(unittest.TestCase):
         self.assertEqual([e for e in self.driver.get_log('browser')
                 if e['level'] == 'SEVERE' and 'locale/' not in e['message']],
             [])
+
+    def severe_errors(self):
+        return [e for e in self.driver.get_log('browser')
+            if e['level'] == 'SEVERE' and 'locale/' not in e['message']]
+
+    def test_it_admin_opens_agencies_and_calendar(self):
+        "The IT administrator of Đồng Xoài opens agencies and calendars"
+        self.login('quantri.dongxoai')
+        self.open_menu('Chính quyền điện tử', 'Cơ quan')
+        # The tree of agencies: the city is under the province
+        province = self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[@id='tabs']//tr[.//*[contains(text(), "
+                    "'tỉnh Bình Phước')]]//span[@class='expander']")))
+        province.click()
+        row = self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[@id='tabs']//*[contains(text(), "
+                    "'thành phố Đồng Xoài')]")))
+        ActionChains(self.driver).double_click(row).perform()
+        self.wait().until(lambda driver: any(
+                e.get_attribute('value') == '000.00.31.H10'
+                for e in driver.find_elements(
+                    By.CSS_SELECTOR, "input[name='agency_code']")))
+        self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//a[normalize-space(.)='Nhật ký thao tác']"))
+            ).click()
+        self.driver.save_screenshot(
+            os.path.join(OUTPUT, 'sao-agency-audit-trail.png'))
+        self.open_menu('Cấu hình', 'Lịch làm việc')
+        row = self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[contains(text(), 'Lịch làm việc của tỉnh')"
+                    " or contains(text(), 'Province Working Calendar')]")))
+        ActionChains(self.driver).double_click(row).perform()
+        self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[contains(text(), 'Thứ Hai')]")))
+        self.driver.save_screenshot(
+            os.path.join(OUTPUT, 'sao-working-calendar.png'))
+        self.assertEqual(self.severe_errors(), [])
