@@ -221,6 +221,12 @@ class CalendarTestMixin:
         with self.assertRaises(CalendarValidationError):
             Calendar.create([{'name': "Thứ hai", 'default': True}])
 
+    def test_local_time(self):
+        "Stored UTC moments convert to Vietnam's time and back"
+        from trytond.modules.egov_base.calendar import to_local, to_utc
+        self.assertEqual(to_local(D(2026, 3, 2, 1, 30)), D(2026, 3, 2, 8, 30))
+        self.assertEqual(to_utc(D(2026, 3, 2, 8, 30)), D(2026, 3, 2, 1, 30))
+
     @with_transaction()
     def test_calendar_without_working_time(self):
         "A calendar without working hours gives a clear error"
