@@ -39,7 +39,7 @@ class Employee(AuditMixin, metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         super().write(*args)
-        _check_scope(sum(args[0:None:2], []), 'company')
+        _check_scope(_written(args, {'company'}), 'company')
 
 
 class Role(metaclass=PoolMeta):
@@ -66,7 +66,9 @@ class User(AuditMixin, metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         super().write(*args)
-        users = sum(args[0:None:2], [])
+        # An official changing their own preferences is not checked: only
+        # what gives access to agencies or groups is
+        users = _written(args, {'companies', 'groups', 'roles'})
         _check_scope(users, 'companies')
         _check_group_scope(users)
 
@@ -84,6 +86,13 @@ class UserRole(metaclass=PoolMeta):
     def write(cls, *args):
         super().write(*args)
         _check_role_scope(sum(args[0:None:2], []))
+
+
+def _written(args, field_names):
+    "Return the records of a write whose values touch the fields"
+    actions = iter(args)
+    return [r for records, values in zip(actions, actions)
+        if field_names & set(values) for r in records]
 
 
 def _is_limited_admin():
