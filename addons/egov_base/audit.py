@@ -102,16 +102,20 @@ class AuditMixin:
             readonly=True),
         'get_audit_logs', setter='set_audit_logs')
 
-    def get_audit_logs(self, name):
+    @classmethod
+    def get_audit_logs(cls, records, name):
         pool = Pool()
         Log = pool.get('egov.audit.log')
-        # The record itself was readable (rules applied on self); its trail
-        # follows it whatever the log's agency.
+        result = {r.id: [] for r in records}
+        # The records themselves were readable (rules applied on them);
+        # their trail follows them whatever the log's agency.
         with Transaction().set_context(_check_access=False):
-            return [l.id for l in Log.search([
-                        ('model', '=', self.__name__),
-                        ('record_id', '=', self.id),
-                        ])]
+            for log in Log.search([
+                        ('model', '=', cls.__name__),
+                        ('record_id', 'in', list(result)),
+                        ]):
+                result[log.record_id].append(log.id)
+        return result
 
     @classmethod
     def set_audit_logs(cls, records, name, value):
