@@ -17,7 +17,7 @@ from importlib import metadata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import egov_env  # noqa: E402
 
-MODULES = ['egov_base', 'egov_signature']
+MODULES = ['egov_base', 'egov_signature', 'egov_procedure']
 BIN = os.path.dirname(sys.executable)
 
 

@@ -58,6 +58,10 @@ class Company(AuditMixin, DeactivableMixin, metaclass=PoolMeta):
     notation = fields.Char(
         "Notation",
         help="Short notation used in document numbers, e.g. UBND, STP.")
+    place = fields.Char(
+        "Place Name",
+        help="The place name written before the date of the agency's "
+        "documents, e.g. Đồng Xoài (Decree 30/2020).")
     street = fields.Char("Address")
     phone = fields.Char("Phone")
     email = fields.Char("E-Mail")

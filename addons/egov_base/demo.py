@@ -44,6 +44,17 @@ AGENCIES = [
         "Ủy ban nhân dân xã Thuận Phú", '000.02.32.H10', 'UBND'),
     ]
 
+# The place name of the agencies' documents (Decree 30/2020, appendix I):
+# the province's for its agencies, the city's, district's or commune's own
+PLACES = {
+    'dongxoai': "Đồng Xoài",
+    'tanphu': "Tân Phú",
+    'tanbinh': "Tân Bình",
+    'dongphu': "Đồng Phú",
+    'tanlap': "Tân Lập",
+    'thuanphu': "Thuận Phú",
+    }
+
 # (login, full name, agency keys (first is the main one), role, position)
 USERS = [
     ('quantri.dongxoai', "Nguyễn Văn Quản",
@@ -103,7 +114,8 @@ def load_demo():
         agency = Company(
             party=party, currency=currency, timezone='Asia/Ho_Chi_Minh',
             parent=agencies.get(parent), level=levels[level],
-            agency_code=code, notation=notation)
+            agency_code=code, notation=notation,
+            place=PLACES.get(key, "Bình Phước"))
         agency.save()
         agencies[key] = agency
 
