@@ -288,6 +288,25 @@ def _finish_late(dossier):
             })
 
 
+# The dashboard of the demo leaders: figures and what waits for them
+DASHBOARD = ['act_dashboard_chart', 'act_dashboard_to_sign',
+    'act_dashboard_overdue']
+
+
+def load_dashboards():
+    "Put the statistics and the dossiers waiting on the leaders' dashboard"
+    pool = Pool()
+    Action = pool.get('dashboard.action')
+    actions = []
+    for login in ['lanhdao.dongxoai', 'lanhdao.ubndtinh']:
+        users = pool.get('res.user').search([('login', '=', login)])
+        for user in users:
+            for sequence, fs_id in enumerate(DASHBOARD, 1):
+                actions.append(Action(user=user, sequence=sequence,
+                        act_window=_ref('egov_procedure', fs_id)))
+    Action.save(actions)
+
+
 def load_demo():
     "Load the demo catalog and dossiers; do nothing when already there"
     pool = Pool()
@@ -304,6 +323,7 @@ def load_demo():
     form = load_form(procedures[BIRTH])
     load_flows(procedures, agencies)
     load_dossiers(procedures, agencies, form)
+    load_dashboards()
     return True
 
 

@@ -7,6 +7,7 @@ Times are stored in UTC like every Tryton timestamp; deadlines are computed
 on the receiving (or acting) agency's working calendar in Vietnam's local
 time (``egov_base.calendar.to_local`` / ``to_utc``)."""
 import datetime as dt
+import functools
 import json
 import logging
 from decimal import Decimal
@@ -21,7 +22,7 @@ from trytond.model import (
 from trytond.modules.egov_base.audit import AuditMixin
 from trytond.modules.egov_base.calendar import to_local, to_utc
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -101,6 +102,20 @@ def classify(finished, due):
     return 'on_time'
 
 
+def official_action(func):
+    """Keep, for the checks of role and agency, whether an official calls
+    the transition with their access checked: ModelView.button runs the
+    method itself without access check"""
+    @functools.wraps(func)
+    def wrapper(cls, *args, **kwargs):
+        transaction = Transaction()
+        with transaction.set_context(_egov_official=(
+                    transaction.check_access
+                    or transaction.context.get('_egov_official', False))):
+            return func(cls, *args, **kwargs)
+    return wrapper
+
+
 def check_file(data, filename):
     """Refuse a file over the size limit or whose content is not of an
     allowed type; return its MIME type"""
@@ -153,7 +168,11 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         fields.Text("Declaration"), 'get_form_display')
     applicant = fields.Many2One(
         'party.party', "Applicant", required=True, ondelete='RESTRICT',
-        states=_readonly)
+        states=_readonly,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     applicant_kind = fields.Selection([
             ('citizen', "Citizen"),
             ('business', "Business"),
@@ -375,6 +394,16 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
     def default_state():
         return 'draft'
 
+    @classmethod
+    def view_attributes(cls):
+        # Lists show the overdue dossiers in red and those due soon in amber
+        return super().view_attributes() + [
+            ('/tree', 'visual',
+                If(Eval('alert') == 'overdue', 'danger',
+                    If(Eval('alert') == 'due_soon', 'warning', '')),
+                ['alert']),
+            ]
+
     @staticmethod
     def default_channel():
         return 'direct'
@@ -492,7 +521,10 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
 
     @classmethod
     def copy(cls, dossiers, default=None):
-        raise DossierAccessError(gettext('egov_procedure.msg_dossier_copy'))
+        if dossiers:
+            raise DossierAccessError(
+                gettext('egov_procedure.msg_dossier_copy'))
+        return []
 
     @classmethod
     def delete(cls, dossiers):
@@ -566,23 +598,30 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                 text = '%s: %s' % (text, description)
             Log.log([dossier], 'transition', ['state'], text)
 
+    @staticmethod
+    def _official_acting():
+        "Tell whether an official acts, through a button or the wizard"
+        transaction = Transaction()
+        return transaction.user != 0 and (transaction.check_access
+            or transaction.context.get('_egov_official', False))
+
     def _user_has_role(self, role):
         pool = Pool()
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
-        transaction = Transaction()
-        if transaction.user == 0 or not transaction.check_access:
+        if not self._official_acting():
             return True
         group = ModelData.get_id('egov_base', ROLE_GROUPS[role])
         return group in User.get_groups()
 
     def _check_agency(self, agency):
         "The acting user must work at the agency that holds the dossier"
-        transaction = Transaction()
-        if transaction.user == 0 or not transaction.check_access:
+        User = Pool().get('res.user')
+        if not self._official_acting():
             return
-        companies = transaction.context.get('companies') or []
-        if agency.id not in companies:
+        # The agencies whose records the user sees (not in the context of
+        # the clients)
+        if agency.id not in User.get_companies():
             raise DossierAccessError(gettext(
                     'egov_procedure.msg_dossier_not_your_agency',
                     dossier=self.rec_name, agency=agency.rec_name))
@@ -618,19 +657,28 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         PostgreSQL it is incremented in its own short transaction, where the
         row lock makes concurrent submissions wait for each other instead of
         failing, so codes are never duplicated (a submission that fails
-        afterwards leaves a gap, as the national portal allows)."""
+        afterwards leaves a gap, as the national portal allows).  An agency
+        created in the same transaction (demo loading) is not visible to
+        another transaction yet: its counter is kept in this one."""
         pool = Pool()
         Sequence = pool.get('egov.dossier.sequence')
+        Company = pool.get('company.company')
         day = to_local(moment).date()
         if not agency.agency_code:
             raise DossierValidationError(gettext(
                     'egov_procedure.msg_agency_without_code',
                     agency=agency.rec_name))
         transaction = Transaction()
+        number = None
         if backend.name == 'postgresql':
             with transaction.new_transaction(autocommit=True) as t:
-                number = Sequence.next_number(agency.id, day, t)
-        else:
+                company = Company.__table__()
+                cursor = t.connection.cursor()
+                cursor.execute(*company.select(company.id,
+                        where=company.id == agency.id))
+                if cursor.fetchone():
+                    number = Sequence.next_number(agency.id, day, t)
+        if number is None:
             number = Sequence.next_number(agency.id, day, transaction)
         if number > 9999:
             raise DossierValidationError(gettext(
@@ -748,6 +796,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                             component=component.name))
 
     @classmethod
+    @official_action
     @ModelView.button
     def receive(cls, dossiers):
         "Accept a complete dossier: the legal clock starts (form 01)"
@@ -775,6 +824,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         cls._log_transition(dossiers)
 
     @classmethod
+    @official_action
     @ModelView.button
     def request_supplement(cls, dossiers):
         "Ask the applicant to supplement the dossier (form 02)"
@@ -836,6 +886,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
             cls._log_transition([dossier])
 
     @classmethod
+    @official_action
     @ModelView.button
     def refuse(cls, dossiers):
         "Refuse to receive the dossier, with the reason (form 03)"
@@ -868,6 +919,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         cls._log_transition(dossiers)
 
     @classmethod
+    @official_action
     @ModelView.button
     def take(cls, dossiers):
         "The official takes the dossier of the current step"
@@ -898,6 +950,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         cls.save(dossiers)
 
     @classmethod
+    @official_action
     @ModelView.button
     def forward(cls, dossiers):
         """Hand the dossier over to the next step of its flow (possibly at
@@ -956,6 +1009,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         cls._log_transition(dossiers)
 
     @classmethod
+    @official_action
     @ModelView.button
     def extend(cls, dossiers):
         "Apologise and set a new due date (form 04)"
@@ -996,6 +1050,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         cls.save(dossiers)
 
     @classmethod
+    @official_action
     @ModelView.button
     def stop(cls, dossiers):
         "Stop processing at the applicant's request (form 05)"
@@ -1027,6 +1082,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                 d.stop_reason for d in dossiers))
 
     @classmethod
+    @official_action
     @ModelView.button
     def declare_ineligible(cls, dossiers):
         "The dossier does not meet the conditions: a written reason"
@@ -1049,6 +1105,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                 d.ineligible_reason for d in dossiers))
 
     @classmethod
+    @official_action
     @ModelView.button
     def send_back(cls, dossiers):
         "The leader sends the dossier back to the previous step"
@@ -1122,6 +1179,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         pass
 
     @classmethod
+    @official_action
     @ModelView.button
     def return_(cls, dossiers):
         "The result is handed to the applicant"
@@ -1271,6 +1329,10 @@ class DossierSequence(ModelSQL):
         table = cls.__table__()
         cursor = transaction.connection.cursor()
         where = (table.company == company_id) & (table.day == day)
+        # In autocommit each statement is its own transaction: a failed
+        # insert needs no savepoint (and none can be made)
+        savepoint = (backend.name == 'postgresql'
+            and not transaction.connection.autocommit)
         for attempt in range(20):
             if backend.name == 'postgresql':
                 cursor.execute(*table.update(
@@ -1286,7 +1348,7 @@ class DossierSequence(ModelSQL):
             if row:
                 return row[0]
             try:
-                if backend.name == 'postgresql':
+                if savepoint:
                     cursor.execute('SAVEPOINT egov_dossier_sequence')
                 cursor.execute(*table.insert(
                         [table.company, table.day, table.number,
@@ -1295,7 +1357,7 @@ class DossierSequence(ModelSQL):
                 return 1
             except backend.DatabaseIntegrityError:
                 # Another submission created the day's counter first
-                if backend.name == 'postgresql':
+                if savepoint:
                     cursor.execute(
                         'ROLLBACK TO SAVEPOINT egov_dossier_sequence')
         raise DossierValidationError(gettext(
@@ -1310,7 +1372,7 @@ class DossierComponent(sequence_ordered(), ModelSQL, ModelView):
         'egov.dossier', "Dossier", required=True, ondelete='CASCADE')
     component = fields.Many2One(
         'egov.procedure.component', "Required Component",
-        ondelete='RESTRICT',
+        ondelete='SET NULL',
         domain=[('procedure', '=', Eval('_parent_dossier', {}).get(
                     'procedure', -1))])
     name = fields.Char("Name", required=True)
@@ -1474,12 +1536,11 @@ class SignResultStart(ModelView):
     __name__ = 'egov.dossier.sign_result.start'
 
     dossier = fields.Many2One('egov.dossier', "Dossier", readonly=True)
+    identities = fields.Many2Many(
+        'egov.signature.identity', None, None, "Identities", readonly=True)
     identity = fields.Many2One(
         'egov.signature.identity', "Signing Identity", required=True,
-        domain=[
-            ('user', '=', Eval('_user', -1)),
-            ('key_storage', 'in', ['pkcs11', 'software']),
-            ])
+        domain=[('id', 'in', Eval('identities', []))])
     secret = fields.Char("PIN or Password", strip=False)
 
 
@@ -1497,17 +1558,21 @@ class SignResult(Wizard):
     def default_start(self, fields):
         pool = Pool()
         Identity = pool.get('egov.signature.identity')
+        # The official's own identities with a key the server can use
         identities = Identity.search([
                 ('user', '=', Transaction().user),
                 ('key_storage', 'in', ['pkcs11', 'software']),
-                ], limit=1)
+                ])
         return {
             'dossier': self.record.id,
+            'identities': [i.id for i in identities],
             'identity': identities[0].id if identities else None,
             }
 
     def transition_sign(self):
-        self.record.sign_with(self.start.identity, self.start.secret)
+        # The wizard runs without access check, the leader signs
+        with Transaction().set_context(_egov_official=True):
+            self.record.sign_with(self.start.identity, self.start.secret)
         self.start.secret = None
         return 'end'
 

@@ -260,15 +260,19 @@ class Procedure(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
                 new_fields.append(field)
         Field.save(new_fields)
 
-        # Children of updated procedures are replaced by the file's
+        # Children of updated procedures are replaced by the file's, but the
+        # components the file still has are kept: dossiers refer to them
         to_delete = {Model: [] for Model in (
                 Fee, Component, LegalBasis, Result)}
         procedures = []
         for row in rows:
             procedure = existing.get(row['code']) or cls()
+            kept = {}
             if procedure.id:
                 to_delete[Fee].extend(procedure.fees)
-                to_delete[Component].extend(procedure.components)
+                for component in procedure.components:
+                    kept.setdefault((component.case or '', component.name),
+                        []).append(component)
                 to_delete[LegalBasis].extend(procedure.legal_bases)
                 to_delete[Result].extend(procedure.results)
             procedure.active = True
@@ -291,13 +295,27 @@ class Procedure(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
                     name=f['name'], amount=Decimal(f['amount']),
                     exempt=f.get('exempt') or None)
                 for f in row.get('fees') or []]
-            procedure.components = [Component(
-                    sequence=i, case=c.get('case') or None, name=c['name'],
-                    template_name=c.get('template') or None,
-                    originals=c.get('originals') or 0,
-                    copies=c.get('copies') or 0,
-                    required=bool(c.get('required')))
-                for i, c in enumerate(row.get('components') or [], 1)]
+            components = []
+            for i, c in enumerate(row.get('components') or [], 1):
+                matches = kept.get((c.get('case') or '', c['name']))
+                if matches:
+                    component = matches.pop(0)
+                    if c.get('template'):
+                        component.template_name = c['template']
+                else:
+                    component = Component(
+                        template_name=c.get('template') or None)
+                component.sequence = i
+                component.case = c.get('case') or None
+                component.name = c['name']
+                component.originals = c.get('originals') or 0
+                component.copies = c.get('copies') or 0
+                component.required = bool(c.get('required'))
+                components.append(component)
+            procedure.components = components
+            # The dossiers keep their documents of the components dropped
+            for dropped in kept.values():
+                to_delete[Component].extend(dropped)
             procedure.legal_bases = [LegalBasis(
                     number=b.get('number') or None,
                     abstract=b.get('abstract') or None,

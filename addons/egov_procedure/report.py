@@ -77,6 +77,10 @@ def form_data(number, dossier):
         if number in {'02', '04', '05'} and dossier.current_agency
         else dossier.company)
     officer = dossier.assignee
+    if number == '01' and dossier.processes:
+        # The receipt is signed by the officer who received the dossier,
+        # whoever holds it now
+        officer = dossier.processes[0].to_user or officer
     data.update({
             'code': dossier.code,
             'number': dossier.code,

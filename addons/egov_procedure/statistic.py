@@ -12,8 +12,9 @@ from decimal import Decimal
 from sql import Literal, Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case
-from sql.functions import DateTrunc
+from sql.functions import DateTrunc, Function
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.egov_base.calendar import to_utc
@@ -148,50 +149,46 @@ class Statistic(ModelSQL, ModelView):
         def count(condition):
             return Sum(Case((condition, Literal(1)), else_=Literal(0)))
 
-        month = DateTrunc('month', dossier.received_date)
-        open_ = dossier.state.in_(list(OPEN_STATES))
-        finished = dossier.timing != Null
-        query = dossier.join(procedure,
-            condition=dossier.procedure == procedure.id
+        # The month is computed in a subquery: the parameter of DATE_TRUNC
+        # keeps PostgreSQL from matching it with an expression of GROUP BY
+        dossiers = dossier.select(
+            dossier.id, dossier.create_date, dossier.company,
+            dossier.procedure, dossier.state, dossier.due_date,
+            dossier.timing, dossier.channel, dossier.rating,
+            DateTrunc('month', _local_time(dossier.received_date)).as_(
+                'month'),
+            where=cls.statistic_where(dossier))
+        open_ = dossiers.state.in_(list(OPEN_STATES))
+        finished = dossiers.timing != Null
+        query = dossiers.join(procedure,
+            condition=dossiers.procedure == procedure.id
             ).select(
-                Min(dossier.id).as_('id'),
+                Min(dossiers.id).as_('id'),
                 Literal(0).as_('create_uid'),
-                Min(dossier.create_date).as_('create_date'),
+                Min(dossiers.create_date).as_('create_date'),
                 Literal(None).as_('write_uid'),
                 Literal(None).as_('write_date'),
-                dossier.company.as_('company'),
-                dossier.procedure.as_('procedure'),
+                dossiers.company.as_('company'),
+                dossiers.procedure.as_('procedure'),
                 procedure.field.as_('field'),
-                month.as_('month_key'),
-                Min(dossier.received_date).as_('month'),
-                Count(Literal('*')).as_('received'),
+                dossiers.month.as_('month_key'),
+                # The first day of the month as a date (search fills the
+                # records with it, SQLite reads only a date)
+                cls.month.sql_cast(dossiers.month).as_('month'),
+                Count(dossiers.id).as_('received'),
                 count(open_).as_('processing'),
-                count(open_ & (dossier.due_date < current)).as_(
+                count(open_ & (dossiers.due_date < current)).as_(
                     'processing_overdue'),
                 count(finished).as_('finished'),
-                count(dossier.timing == 'early').as_('early'),
-                count(dossier.timing == 'on_time').as_('on_time'),
-                count(dossier.timing == 'late').as_('late'),
-                count(dossier.channel == 'online').as_('online'),
-                count(dossier.rating != Null).as_('rated'),
-                count(dossier.rating == 'satisfied').as_('satisfied'),
-                where=cls.statistic_where(dossier),
-                group_by=[dossier.company, dossier.procedure,
-                    procedure.field, month])
+                count(dossiers.timing == 'early').as_('early'),
+                count(dossiers.timing == 'on_time').as_('on_time'),
+                count(dossiers.timing == 'late').as_('late'),
+                count(dossiers.channel == 'online').as_('online'),
+                count(dossiers.rating != Null).as_('rated'),
+                count(dossiers.rating == 'satisfied').as_('satisfied'),
+                group_by=[dossiers.company, dossiers.procedure,
+                    procedure.field, dossiers.month])
         return query
-
-    @classmethod
-    def read(cls, ids, fields_names):
-        result = super().read(ids, fields_names)
-        # The month column holds the first receipt of the group: show the
-        # first day of its month
-        for row in result:
-            value = row.get('month')
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            if isinstance(value, dt.date):
-                row['month'] = value.replace(day=1)
-        return result
 
     @classmethod
     def get_rates(cls, records, names):
@@ -226,6 +223,19 @@ class Statistic(ModelSQL, ModelView):
         totals['satisfaction_rate'] = _rate(
             totals['satisfied'], totals['rated'])
         return totals
+
+
+class _SQLiteDateTime(Function):
+    __slots__ = ()
+    _function = 'DATETIME'
+
+
+def _local_time(column):
+    """The stored UTC moment as Vietnam's local time (UTC+7 all year
+    round): a dossier received at 06:00 on the 1st is in that month"""
+    if backend.name == 'sqlite':
+        return _SQLiteDateTime(column, '+7 hours')
+    return column + dt.timedelta(hours=7)
 
 
 def _points(rate, points):

@@ -237,3 +237,47 @@ class SaoTestCase(unittest.TestCase):
         self.driver.save_screenshot(
             os.path.join(OUTPUT, 'sao-working-calendar.png'))
         self.assertEqual(self.severe_errors(), [])
+
+    def test_one_stop_officer_opens_dossiers(self):
+        "motcua.tanphu finds the ward's dossiers and opens one"
+        self.login('motcua.tanphu')
+        self.open_menu('Chính quyền điện tử', 'Bộ phận Một cửa', 'Hồ sơ')
+        # The tab of all dossiers: the demo ones of the ward, by code
+        self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[@id='tabs']//a[normalize-space(.)="
+                    "'Tất cả']"))).click()
+        row = self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[@id='tabs']//td[contains(., "
+                    "'000.01.31.H10-')]")))
+        body = self.driver.find_element(By.TAG_NAME, 'body').text
+        # Tân Bình's dossiers are not the ward's
+        self.assertNotIn('000.02.31.H10-', body)
+        code = row.text.strip()
+        ActionChains(self.driver).double_click(row).perform()
+        self.wait().until(lambda driver: any(
+                e.get_attribute('value') == code
+                for e in driver.find_elements(
+                    By.CSS_SELECTOR, "input[name='code']")))
+        self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//a[normalize-space(.)='Thành phần hồ sơ']")))
+        self.driver.save_screenshot(
+            os.path.join(OUTPUT, 'sao-dossier-form.png'))
+        self.assertEqual(self.severe_errors(), [])
+
+    def test_leader_reads_statistics(self):
+        "lanhdao.dongxoai reads the statistics of the city and its wards"
+        self.login('lanhdao.dongxoai')
+        self.open_menu('Chính quyền điện tử', 'Bộ phận Một cửa', 'Thống kê',
+            'Thống kê hồ sơ')
+        self.wait().until(EC.visibility_of_element_located(
+                (By.XPATH, "//*[@id='tabs']//td[contains(., "
+                    "'phường Tân Phú')]")))
+        self.driver.save_screenshot(
+            os.path.join(OUTPUT, 'sao-dossier-statistics.png'))
+        self.open_menu('Biểu đồ tiến độ giải quyết và dịch vụ công trực '
+            'tuyến')
+        self.wait().until(EC.visibility_of_element_located(
+                (By.CSS_SELECTOR, "#tabs .tab-pane.active svg")))
+        self.driver.save_screenshot(
+            os.path.join(OUTPUT, 'sao-dossier-chart.png'))
+        self.assertEqual(self.severe_errors(), [])
