@@ -10,6 +10,9 @@ audit       creating and changing 200 agencies with the audit trail,
             against the same without it (the cost of the trail)
 signature   signing 100 PDFs on a PKCS#11 token against bare pyHanko,
             and validation (bench/signature.py)
+procedure   an officer's "My Work", 20 concurrent submissions through
+            JSON-RPC and the yearly statistics with 1,000,000 dossiers on
+            PostgreSQL (bench/procedure.py, in a process of its own)
 
 Prints the figures and the ratios to the baseline of the same run."""
 import datetime as dt
@@ -128,6 +131,8 @@ def main():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import signature
     signature.run()
+    import procedure
+    procedure.run()
     return 0
 
 

@@ -23,7 +23,7 @@ from trytond.modules.egov_base.audit import AuditMixin
 from trytond.modules.egov_base.calendar import to_local, to_utc
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import eform
@@ -53,6 +53,8 @@ STATES = [
 OPEN_STATES = {'received', 'processing', 'awaiting_signature',
     'result_issued', 'supplement'}
 FINISHED_STATES = {'ready', 'returned', 'stopped', 'ineligible'}
+# States of the dossiers on an official's desk ("My Work")
+MY_WORK_STATES = OPEN_STATES | {'submitted', 'ready'}
 TIMINGS = [
     (None, ""),
     ('early', "Early"),
@@ -296,10 +298,10 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                     (t.company, Index.Equality())),
                 Index(t, (t.assignee, Index.Equality()),
                     (t.due_date, Index.Range()),
-                    where=t.state.in_(list(OPEN_STATES))),
+                    where=t.state.in_(sorted(MY_WORK_STATES))),
                 Index(t, (t.current_agency, Index.Equality()),
                     (t.due_date, Index.Range()),
-                    where=t.state.in_(list(OPEN_STATES))),
+                    where=t.state.in_(sorted(OPEN_STATES))),
                 Index(t, (t.received_date, Index.Range())),
                 Index(t, (t.search_text, Index.Similarity())),
                 Index(t, (t.applicant, Index.Equality())),
@@ -494,6 +496,16 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
+        # The receiving agency takes part from the start: the record rule
+        # that shows dossiers to their agencies reads the participants only
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            company = values.get('company') or cls.default_company()
+            if company:
+                values['company'] = company
+                values.setdefault('participants', [])
+                values['participants'] = list(values['participants']) + [
+                    ('add', [company])]
         dossiers = super().create(vlist)
         cls._update_search_text(dossiers)
         return dossiers
@@ -504,11 +516,15 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         names = {'code', 'applicant', 'applicant_id_number',
             'submitter_name', 'phone'}
         actions = iter(args)
-        to_update = []
+        to_update, moved = [], []
         for dossiers, values in zip(actions, actions):
             if names & set(values):
                 to_update.extend(dossiers)
+            if 'company' in values:
+                moved.extend(dossiers)
         cls._update_search_text(to_update)
+        # A draft given to another receiving agency: that agency sees it
+        cls._add_participants(moved)
 
     @classmethod
     def _update_search_text(cls, dossiers):
@@ -568,9 +584,10 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         """Refuse, with a message naming the dossier and its state, a
         transition from a state that does not allow it (instead of
         Workflow's silent skip)"""
-        labels = dict(cls.fields_get(['state'])['state']['selection'])
         for dossier in dossiers:
             if dossier.state not in states:
+                labels = dict(
+                    cls.fields_get(['state'])['state']['selection'])
                 raise DossierStateError(gettext(
                         'egov_procedure.msg_dossier_wrong_state',
                         dossier=dossier.rec_name,
@@ -591,8 +608,8 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
     @classmethod
     def _log_transition(cls, dossiers, description=None):
         Log = Pool().get('egov.audit.log')
+        labels = dict(cls.fields_get(['state'])['state']['selection'])
         for dossier in dossiers:
-            labels = dict(cls.fields_get(['state'])['state']['selection'])
             text = labels.get(dossier.state, dossier.state)
             if description:
                 text = '%s: %s' % (text, description)
@@ -723,9 +740,12 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
     def _add_participants(cls, dossiers):
         pool = Pool()
         Rel = pool.get('egov.dossier-company.company')
-        existing = {(r.dossier.id, r.company.id) for r in Rel.search([
-                    ('dossier', 'in', [d.id for d in dossiers]),
-                    ])}
+        if not dossiers:
+            return
+        with without_check_access():
+            existing = {(r.dossier.id, r.company.id) for r in Rel.search([
+                        ('dossier', 'in', [d.id for d in dossiers]),
+                        ])}
         to_create = []
         for dossier in dossiers:
             for agency in filter(None, [

@@ -51,6 +51,12 @@ class StatisticContext(ModelView):
     to_date = fields.Date("To Date")
     field = fields.Many2One('egov.procedure.field', "Field")
     procedure = fields.Many2One('egov.procedure', "Procedure")
+    by_month = fields.Boolean("Per Month",
+        help="Give the figures of each month instead of the whole period.")
+
+    @staticmethod
+    def default_by_month():
+        return Transaction().context.get('by_month', False)
 
     @staticmethod
     def default_agency():
@@ -149,14 +155,18 @@ class Statistic(ModelSQL, ModelView):
         def count(condition):
             return Sum(Case((condition, Literal(1)), else_=Literal(0)))
 
+        # Per month only when asked: a province's year is then twelve
+        # times fewer rows to send
+        by_month = Transaction().context.get('by_month', False)
+
         # The month is computed in a subquery: the parameter of DATE_TRUNC
         # keeps PostgreSQL from matching it with an expression of GROUP BY
         dossiers = dossier.select(
             dossier.id, dossier.create_date, dossier.company,
             dossier.procedure, dossier.state, dossier.due_date,
             dossier.timing, dossier.channel, dossier.rating,
-            DateTrunc('month', _local_time(dossier.received_date)).as_(
-                'month'),
+            (DateTrunc('month', _local_time(dossier.received_date))
+                if by_month else Literal(None)).as_('month'),
             where=cls.statistic_where(dossier))
         open_ = dossiers.state.in_(list(OPEN_STATES))
         finished = dossiers.timing != Null
@@ -187,26 +197,34 @@ class Statistic(ModelSQL, ModelView):
                 count(dossiers.rating != Null).as_('rated'),
                 count(dossiers.rating == 'satisfied').as_('satisfied'),
                 group_by=[dossiers.company, dossiers.procedure,
-                    procedure.field, dossiers.month])
+                    procedure.field]
+                + ([dossiers.month] if by_month else []))
         return query
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        """Compute the rates from the counters of the same read: reading
+        them through the records would run the aggregation again for each
+        batch"""
+        rates = [n for n in fields_names if n in RATE_FIELDS]
+        if not rates:
+            return super().read(ids, fields_names)
+        names = [n for n in fields_names if n not in RATE_FIELDS]
+        extra = [n for n in COUNTERS if n not in names]
+        rows = super().read(ids, names + extra)
+        for row in rows:
+            values = _rates(row)
+            for name in rates:
+                row[name] = values[name]
+            for name in extra:
+                del row[name]
+        return rows
 
     @classmethod
     def get_rates(cls, records, names):
         result = {n: {} for n in names}
         for record in records:
-            values = {
-                'on_time_rate': _rate(
-                    (record.early or 0) + (record.on_time or 0),
-                    record.finished),
-                'online_rate': _rate(record.online, record.received),
-                'satisfaction_rate': _rate(record.satisfied, record.rated),
-                }
-            values['progress_points'] = _points(
-                values['on_time_rate'], PROGRESS_POINTS)
-            values['online_points'] = _points(
-                values['online_rate'], ONLINE_POINTS)
-            values['satisfaction_points'] = _points(
-                values['satisfaction_rate'], SATISFACTION_POINTS)
+            values = _rates({k: getattr(record, k) for k in COUNTERS})
             for name in names:
                 result[name][record.id] = values[name]
         return result
@@ -236,6 +254,28 @@ def _local_time(column):
     if backend.name == 'sqlite':
         return _SQLiteDateTime(column, '+7 hours')
     return column + dt.timedelta(hours=7)
+
+
+COUNTERS = ['received', 'finished', 'early', 'on_time', 'online', 'rated',
+    'satisfied']
+RATE_FIELDS = {'on_time_rate', 'online_rate', 'satisfaction_rate',
+    'progress_points', 'online_points', 'satisfaction_points'}
+
+
+def _rates(row):
+    "Return the rates and points of a row of counters"
+    values = {
+        'on_time_rate': _rate(
+            (row['early'] or 0) + (row['on_time'] or 0), row['finished']),
+        'online_rate': _rate(row['online'], row['received']),
+        'satisfaction_rate': _rate(row['satisfied'], row['rated']),
+        }
+    values['progress_points'] = _points(
+        values['on_time_rate'], PROGRESS_POINTS)
+    values['online_points'] = _points(values['online_rate'], ONLINE_POINTS)
+    values['satisfaction_points'] = _points(
+        values['satisfaction_rate'], SATISFACTION_POINTS)
+    return values
 
 
 def _points(rate, points):

@@ -216,6 +216,10 @@ class ReportTestMixin(DemoMixin):
         self.assertEqual(totals['satisfaction_rate'], 0.5)
         self.assertEqual({r.company for r in records},
             {self.agency['tanphu'], tanbinh})
+        # The whole period by default, each month when asked
+        self.assertEqual({r.month for r in records}, {None})
+        records, _ = self.statistics(
+            agency=dongxoai.id, subordinates=True, by_month=True)
         self.assertEqual({r.month for r in records},
             {dt.date(2026, 3, 1), dt.date(2026, 4, 1)})
 

@@ -21,6 +21,10 @@ class EgovProcedureTestCase(
             # Where a dossier is now: it stays visible to the agencies
             # that took part (rule on participants beside the company)
             ('egov.dossier', 'current_agency'),
+            # Dossiers are seen through their participants, which hold the
+            # receiving agency from creation: one rule reads as a
+            # semi-join, an OR with the company does not
+            ('egov.dossier', 'company'),
             # The control sheet and the flows follow their dossier or
             # procedure, whose rules apply
             ('egov.dossier.process', 'agency'),
