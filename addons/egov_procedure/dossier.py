@@ -988,9 +988,6 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
             else:
                 flow = dossier.procedure.get_flow(dossier.company)
                 next_step = flow.steps[0] if flow and flow.steps else None
-                if next_step and next_step.sign and dossier.step is None \
-                        and dossier.state == 'result_issued':
-                    next_step = None
             if dossier.state == 'result_issued':
                 # The signing step is done; skip further signing steps
                 while next_step and next_step.sign:
@@ -1006,11 +1003,6 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                 raise DossierValidationError(gettext(
                         'egov_procedure.msg_dossier_assignee_agency',
                         user=assignee.rec_name, agency=agency.rec_name))
-            if state == 'ready' and not dossier.result_file_id \
-                    and not dossier.result_file:
-                # Processing ends with a result document or a decision;
-                # a flow without a signing step may leave it on paper
-                pass
             dossier.step = next_step
             dossier.current_agency = agency
             dossier.assignee = assignee
