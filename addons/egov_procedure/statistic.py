@@ -181,10 +181,12 @@ class Statistic(ModelSQL, ModelView):
                 dossiers.company.as_('company'),
                 dossiers.procedure.as_('procedure'),
                 procedure.field.as_('field'),
-                dossiers.month.as_('month_key'),
+                (dossiers.month if by_month else Literal(None)).as_(
+                    'month_key'),
                 # The first day of the month as a date (search fills the
                 # records with it, SQLite reads only a date)
-                cls.month.sql_cast(dossiers.month).as_('month'),
+                (cls.month.sql_cast(dossiers.month) if by_month
+                    else Literal(None)).as_('month'),
                 Count(dossiers.id).as_('received'),
                 count(open_).as_('processing'),
                 count(open_ & (dossiers.due_date < current)).as_(

@@ -14,6 +14,7 @@ import unittest
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -244,15 +245,27 @@ class SaoTestCase(unittest.TestCase):
         self.open_menu('Chính quyền điện tử', 'Bộ phận Một cửa', 'Hồ sơ')
         # The tab of all dossiers: the demo ones of the ward, by code
         self.wait().until(EC.visibility_of_element_located(
-                (By.XPATH, "//*[@id='tabs']//a[normalize-space(.)="
-                    "'Tất cả']"))).click()
-        row = self.wait().until(EC.visibility_of_element_located(
-                (By.XPATH, "//*[@id='tabs']//td[contains(., "
-                    "'000.01.31.H10-')]")))
+                (By.XPATH, "//*[@id='tabs']//a[@role='tab']"
+                    "[starts-with(normalize-space(.), 'Tất cả')]"))).click()
+        cell = ("//*[@id='tabs']//div[contains(@class, 'active')]"
+            "//td[contains(., '000.01.31.H10-')]")
+
+        def first_code(driver):
+            # The list is drawn again when the tab's records arrive
+            try:
+                cells = driver.find_elements(By.XPATH, cell)
+                return cells[0].text.strip() if cells else False
+            except StaleElementReferenceException:
+                return False
+        code = self.wait().until(first_code)
+        # All the ward's dossiers, none of Tân Bình's
+        self.wait().until(lambda driver: len(
+                driver.find_elements(By.XPATH, cell)) >= 5)
         body = self.driver.find_element(By.TAG_NAME, 'body').text
-        # Tân Bình's dossiers are not the ward's
         self.assertNotIn('000.02.31.H10-', body)
-        code = row.text.strip()
+        row = self.wait().until(EC.element_to_be_clickable((By.XPATH,
+                    "//*[@id='tabs']//div[contains(@class, 'active')]"
+                    "//td[normalize-space(.)='%s']" % code)))
         ActionChains(self.driver).double_click(row).perform()
         self.wait().until(lambda driver: any(
                 e.get_attribute('value') == code
