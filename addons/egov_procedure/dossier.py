@@ -170,11 +170,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         fields.Text("Declaration"), 'get_form_display')
     applicant = fields.Many2One(
         'party.party', "Applicant", required=True, ondelete='RESTRICT',
-        states=_readonly,
-        context={
-            'company': Eval('company', -1),
-            },
-        depends={'company'})
+        states=_readonly)
     applicant_kind = fields.Selection([
             ('citizen', "Citizen"),
             ('business', "Business"),

@@ -17,7 +17,7 @@ from sql.functions import DateTrunc, Function
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.egov_base.calendar import to_utc
+from trytond.modules.egov_base.calendar import to_local, to_utc
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -39,7 +39,33 @@ def _rate(part, whole):
     return round(float(part or 0) / float(whole), 4)
 
 
-class StatisticContext(ModelView):
+def _today():
+    "Today in Vietnam"
+    return to_local(now()).date()
+
+
+class PeriodMixin:
+    "An agency (and its subordinates) and a period, this year by default"
+    __slots__ = ()
+
+    @staticmethod
+    def default_agency():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_subordinates():
+        return True
+
+    @staticmethod
+    def default_from_date():
+        return _today().replace(month=1, day=1)
+
+    @staticmethod
+    def default_to_date():
+        return _today()
+
+
+class StatisticContext(PeriodMixin, ModelView):
     __string__ = "Dossier Statistics Context"
     __name__ = 'egov.dossier.statistic.context'
 
@@ -57,22 +83,6 @@ class StatisticContext(ModelView):
     @staticmethod
     def default_by_month():
         return Transaction().context.get('by_month', False)
-
-    @staticmethod
-    def default_agency():
-        return Transaction().context.get('company')
-
-    @staticmethod
-    def default_subordinates():
-        return True
-
-    @staticmethod
-    def default_from_date():
-        return dt.date(dt.date.today().year, 1, 1)
-
-    @staticmethod
-    def default_to_date():
-        return dt.date.today()
 
 
 class Statistic(ModelSQL, ModelView):
@@ -286,7 +296,7 @@ def _points(rate, points):
     return (Decimal(str(rate)) * points).quantize(Decimal('0.01'))
 
 
-class ExportStart(ModelView):
+class ExportStart(PeriodMixin, ModelView):
     __string__ = "Export Dossier Statistics"
     __name__ = 'egov.dossier.statistic.export.start'
 
@@ -295,22 +305,6 @@ class ExportStart(ModelView):
     from_date = fields.Date("From Date", required=True)
     to_date = fields.Date("To Date", required=True,
         domain=[('to_date', '>=', Eval('from_date'))])
-
-    @staticmethod
-    def default_agency():
-        return Transaction().context.get('company')
-
-    @staticmethod
-    def default_subordinates():
-        return True
-
-    @staticmethod
-    def default_from_date():
-        return dt.date(dt.date.today().year, 1, 1)
-
-    @staticmethod
-    def default_to_date():
-        return dt.date.today()
 
 
 class ExportResult(ModelView):
