@@ -53,6 +53,12 @@ STATES = [
 OPEN_STATES = {'received', 'processing', 'awaiting_signature',
     'result_issued', 'supplement'}
 FINISHED_STATES = {'ready', 'returned', 'stopped', 'ineligible'}
+# Fields that only the transitions set
+WORKFLOW_FIELDS = {'code', 'state', 'current_agency', 'participants', 'step',
+    'assignee', 'submitted_date', 'received_date', 'due_date',
+    'finished_date', 'returned_date', 'timing', 'alert', 'result_signed',
+    'rating', 'rating_comment', 'rating_date', 'search_text', 'web_user',
+    'processes', 'pauses', 'extensions'}
 # States of the dossiers on an official's desk ("My Work")
 MY_WORK_STATES = OPEN_STATES | {'submitted', 'ready'}
 TIMINGS = [
@@ -492,6 +498,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
+        cls._check_workflow_fields(vlist)
         # The receiving agency takes part from the start: the record rule
         # that shows dossiers to their agencies reads the participants only
         vlist = [v.copy() for v in vlist]
@@ -508,6 +515,9 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
 
     @classmethod
     def write(cls, *args):
+        actions = iter(args)
+        cls._check_workflow_fields(values for _, values in zip(
+                actions, actions))
         super().write(*args)
         names = {'code', 'applicant', 'applicant_id_number',
             'submitter_name', 'phone'}
@@ -521,6 +531,24 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         cls._update_search_text(to_update)
         # A draft given to another receiving agency: that agency sees it
         cls._add_participants(moved)
+
+    @classmethod
+    def _check_workflow_fields(cls, vlist):
+        """Refuse, from a client, a value of the fields that only the
+        transitions set (state, dates, agencies, rating...): without it an
+        official with write access could skip the workflow by writing
+        them.  The transitions write them without access check."""
+        if not Transaction().check_access:
+            return
+        for values in vlist:
+            for name in WORKFLOW_FIELDS & set(values):
+                value = values[name]
+                if value in (None, [], False, '') or (
+                        name == 'state' and value == 'draft'):
+                    continue
+                raise DossierAccessError(gettext(
+                        'egov_procedure.msg_dossier_workflow_field',
+                        field=getattr(cls, name).string))
 
     @classmethod
     def _update_search_text(cls, dossiers):

@@ -141,3 +141,28 @@ class AccessTestMixin(DemoMixin):
                     self.assertRaises(AccessButtonError):
                 Dossier.receive([Dossier(city.id)])
         self.assertEqual(Dossier(city.id).state, 'submitted')
+
+    @with_transaction()
+    def test_workflow_fields(self):
+        "An official cannot skip the workflow by writing its fields"
+        pool = Pool()
+        Dossier = pool.get('egov.dossier')
+        self.setup_demo()
+        self.at(2026, 4, 24, 8, 0)
+        dossier = self.received()
+        due = dossier.due_date
+        with as_user('motcua.tanphu'):
+            for values in [
+                    {'state': 'returned'},
+                    {'due_date': due + dt.timedelta(days=30)},
+                    {'rating': 'satisfied'},
+                    ]:
+                with self.assertRaises(AccessError):
+                    Dossier.write([Dossier(dossier.id)], values)
+            # What the officer fills in stays writable
+            Dossier.write([Dossier(dossier.id)], {
+                    'supplement_request': "Bản sao sổ hộ khẩu"})
+        dossier = Dossier(dossier.id)
+        self.assertEqual(
+            (dossier.state, dossier.due_date, dossier.rating),
+            ('received', due, None))
