@@ -26,7 +26,6 @@ generates the data with set-based SQL (a few minutes); later runs reuse
 it.  The dossiers created by the submissions are deleted at the end."""
 import base64
 import datetime as dt
-import hashlib
 import http.client
 import json
 import os
@@ -37,7 +36,6 @@ import sys
 import tempfile
 import threading
 import time
-from importlib import metadata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 URI = os.environ.get(
@@ -167,25 +165,9 @@ def run():
 # Database and modules
 def code_hash():
     "The hash of the modules' code and of the installed Tryton"
-    digest = hashlib.sha256()
-    addons = os.path.join(ROOT, 'addons')
-    for folder, dirs, files in sorted(os.walk(addons)):
-        dirs.sort()
-        if '__pycache__' in folder:
-            continue
-        for name in sorted(files):
-            if name.endswith('.pyc'):
-                continue
-            path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, addons).encode())
-            with open(path, 'rb') as fp:
-                digest.update(fp.read())
-    for dist in sorted(metadata.distributions(),
-            key=lambda d: d.metadata['Name'] or ''):
-        name = dist.metadata['Name'] or ''
-        if name.lower().startswith('trytond'):
-            digest.update(('%s=%s' % (name, dist.version)).encode())
-    return digest.hexdigest()
+    sys.path.insert(0, os.path.join(ROOT, 'scripts'))
+    import setup_db
+    return setup_db.code_hash()
 
 
 def meta(key):

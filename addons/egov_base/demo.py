@@ -150,17 +150,23 @@ def load_demo():
     return True
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Load the demo agencies and accounts into DATABASE")
+def run(load, description, loaded, present, argv=None):
+    """Run load in a transaction of the database given on the command line
+    and say whether it loaded anything (the demos of every module)"""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument('database')
     args = parser.parse_args(argv)
     pool = Pool(args.database)
     pool.init()
     with Transaction().start(args.database, 0, readonly=False):
         with Transaction().set_context(language='vi'):
-            created = load_demo()
-    print("demo data loaded" if created else "demo data already present")
+            created = load()
+    print(loaded if created else present)
+
+
+def main(argv=None):
+    run(load_demo, "Load the demo agencies and accounts into DATABASE",
+        "demo data loaded", "demo data already present", argv)
 
 
 if __name__ == '__main__':

@@ -6,7 +6,6 @@ of dossiers at the demo wards and city in different states.
 Loaded by ``make run`` (``python -m trytond.modules.egov_procedure.demo
 DB``) after the demo of egov_base and egov_signature, and by the tests;
 never by installing the module."""
-import argparse
 import datetime as dt
 import io
 import json
@@ -171,6 +170,8 @@ def load_dossiers(procedures, agencies, form):
     Component = pool.get('egov.dossier.component')
     Identity = pool.get('egov.signature.identity')
     transaction = Transaction()
+    specialist = _as('chuyenvien.dongxoai')
+    leader = _as('lanhdao.dongxoai')
     created = []
     for key, code, agency, name, cccd, channel, state, days in DOSSIERS:
         procedure = procedures[code]
@@ -214,8 +215,6 @@ def load_dossiers(procedures, agencies, form):
         if state == 'received':
             created.append(dossier)
             continue
-        specialist = _as('chuyenvien.dongxoai')
-        leader = _as('lanhdao.dongxoai')
         Dossier.write([dossier], {'next_assignee': specialist.id})
         Dossier.forward([dossier])
         if state == 'processing':
@@ -328,16 +327,9 @@ def load_demo():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Load the demo catalog and dossiers into DATABASE")
-    parser.add_argument('database')
-    args = parser.parse_args(argv)
-    pool = Pool(args.database)
-    pool.init()
-    with Transaction().start(args.database, 0, readonly=False):
-        with Transaction().set_context(language='vi'):
-            created = load_demo()
-    print("demo data loaded" if created else "demo data already present")
+    from trytond.modules.egov_base.demo import run
+    run(load_demo, "Load the demo catalog and dossiers into DATABASE",
+        "demo data loaded", "demo data already present", argv)
 
 
 if __name__ == '__main__':

@@ -10,12 +10,10 @@ the certificates of the leader of Đồng Xoài and of the city's People's
 Committee (its seal), both as software keys protected by the demo
 password.  Production adds the national root CA and the government CA
 instead, and keeps the keys on tokens."""
-import argparse
 import io
 import sys
 
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 PASSWORD = 'Demo#Egov2026'
 
@@ -87,16 +85,10 @@ def load_demo():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Load the demo signing identities into DATABASE")
-    parser.add_argument('database')
-    args = parser.parse_args(argv)
-    pool = Pool(args.database)
-    pool.init()
-    with Transaction().start(args.database, 0, readonly=False):
-        created = load_demo()
-    print("demo signing identities loaded" if created
-        else "demo signing identities already present")
+    from trytond.modules.egov_base.demo import run
+    run(load_demo, "Load the demo signing identities into DATABASE",
+        "demo signing identities loaded",
+        "demo signing identities already present", argv)
 
 
 if __name__ == '__main__':
