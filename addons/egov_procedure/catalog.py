@@ -502,6 +502,21 @@ def _fees(value, errors, row, column):
     return result
 
 
+def _items(value, keys, parse_lines, errors, row, column):
+    """Return the items of a list value as dicts: the objects of a JSON
+    list (their keys checked) or the parsed lines of a cell"""
+    if not isinstance(value, (list, tuple)):
+        return parse_lines(value)
+    items = []
+    for item in value:
+        if isinstance(item, dict):
+            _check_keys(item, keys, errors, row, column)
+            items.append(item)
+        else:
+            items.extend(parse_lines(_text(item)))
+    return items
+
+
 def _fee_line(line):
     parts = _parts(line)
     parts += [''] * (3 - len(parts))
@@ -509,17 +524,8 @@ def _fee_line(line):
 
 
 def _components(value, errors, row, column):
-    items = []
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            if isinstance(item, dict):
-                _check_keys(item, ('case', 'name', 'template', 'originals',
-                        'copies', 'required'), errors, row, column)
-                items.append(item)
-            else:
-                items.extend(_component_lines(_text(item)))
-    else:
-        items = _component_lines(value)
+    items = _items(value, ('case', 'name', 'template', 'originals',
+            'copies', 'required'), _component_lines, errors, row, column)
     result = []
     for item in items:
         name = _text(item.get('name'))
@@ -564,17 +570,8 @@ def _component_lines(value):
 
 
 def _legal_bases(value, errors, row, column):
-    items = []
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            if isinstance(item, dict):
-                _check_keys(item, ('number', 'abstract', 'date', 'issuer'),
-                    errors, row, column)
-                items.append(item)
-            else:
-                items.extend(_legal_lines(_text(item)))
-    else:
-        items = _legal_lines(value)
+    items = _items(value, ('number', 'abstract', 'date', 'issuer'),
+        _legal_lines, errors, row, column)
     result = []
     for item in items:
         number = _text(item.get('number'))
@@ -608,16 +605,8 @@ def _legal_lines(value):
 
 
 def _results(value, errors, row, column):
-    items = []
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            if isinstance(item, dict):
-                _check_keys(item, ('name', 'template'), errors, row, column)
-                items.append(item)
-            else:
-                items.extend(_result_lines(_text(item)))
-    else:
-        items = _result_lines(value)
+    items = _items(value, ('name', 'template'), _result_lines, errors, row,
+        column)
     result = []
     for item in items:
         name = _text(item.get('name'))
