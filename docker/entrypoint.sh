@@ -27,7 +27,7 @@ case "${1:-web}" in
     admin)
         # First run: the admin password comes from a secret file
         exec trytond-admin -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE" \
-            --all --activate-dependencies -u egov_base egov_signature egov_procedure -l vi \
+            --all --activate-dependencies -u egov_base egov_signature egov_procedure egov_portal -l vi \
             --email "${EGOV_ADMIN_EMAIL:-admin@localhost}"
         ;;
     *)

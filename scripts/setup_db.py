@@ -17,7 +17,7 @@ from importlib import metadata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import egov_env  # noqa: E402
 
-MODULES = ['egov_base', 'egov_signature', 'egov_procedure']
+MODULES = ['egov_base', 'egov_signature', 'egov_procedure', 'egov_portal']
 BIN = os.path.dirname(sys.executable)
 
 
@@ -139,6 +139,8 @@ def main():
         print("=" * 70)
         print("Nền tảng Chính quyền điện tử / E-government platform")
         print("  Địa chỉ / Address:  %s  (database: %s)" % (url, name))
+        print("  Cổng dịch vụ công / Citizens' portal: %sportal/" % url)
+        print("    congdan@example.com (người dân / citizen)")
         print("  Mật khẩu mọi tài khoản / Password of every account: %s"
             % egov_env.DEMO_PASSWORD)
         for login, who in egov_env.DEMO_ACCOUNTS:

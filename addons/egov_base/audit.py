@@ -63,6 +63,12 @@ class AuditLog(ModelSQL, ModelView):
         transaction = Transaction()
         table = cls.__table__()
         user = transaction.user or None
+        # Who acts outside the back office (a citizen on the portal, whose
+        # requests run as root) is told by the caller in the context
+        actor = transaction.context.get('egov_actor')
+        if actor:
+            description = ('%s: %s' % (actor, description) if description
+                else actor)
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         changed = ', '.join(sorted(field_names)) if field_names else None
         values = []

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import urllib.parse
 from decimal import Decimal
 
 import filetype
@@ -472,7 +473,9 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
     def get_lookup_url(self, name):
         base = config.get('egov_procedure', 'portal_url',
             default='http://127.0.0.1:8000/portal')
-        return '%s/lookup?code=%s' % (base.rstrip('/'), self.code or '')
+        # The portal's public lookup page (egov_portal)
+        return '%s/tra-cuu?%s' % (base.rstrip('/'),
+            urllib.parse.urlencode({'ma': self.code or ''}))
 
     def get_rec_name(self, name):
         return self.code or '(%s)' % self.id

@@ -269,7 +269,7 @@ class DossierTestMixin(DemoMixin):
                 to_local(dossier.submitted_date).strftime('%y%m%d'))
             self.assertEqual(dossier.rec_name, dossier.code)
             self.assertTrue(dossier.lookup_url.endswith(
-                    'code=' + dossier.code))
+                    '/portal/tra-cuu?ma=' + dossier.code))
             self.assertEqual(dossier.state, 'submitted')
             self.assertEqual(dossier.current_agency, dossier.company)
             self.assertEqual(list(dossier.participants), [dossier.company])
