@@ -13,6 +13,10 @@ signature   signing 100 PDFs on a PKCS#11 token against bare pyHanko,
 procedure   an officer's "My Work", 20 concurrent submissions through
             JSON-RPC and the yearly statistics with 1,000,000 dossiers on
             PostgreSQL (bench/procedure.py, in a process of its own)
+portal      the citizens' portal with 5,000 procedures: catalog, search
+            and procedure pages against a static file of the same server,
+            and 8 browsers submitting one-component dossiers through its
+            pages (bench/portal.py, in a process of its own)
 
 Prints the figures and the ratios to the baseline of the same run."""
 import datetime as dt
@@ -133,6 +137,8 @@ def main():
     signature.run()
     import procedure
     procedure.run()
+    import portal
+    portal.run()
     return 0
 
 

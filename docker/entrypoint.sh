@@ -8,6 +8,7 @@
 set -eu
 
 : "${EGOV_DATABASE:=egov}"
+export EGOV_DATABASE
 : "${GUNICORN_WORKERS:=4}"
 export TRYTOND_DATABASE_NAMES="${TRYTOND_DATABASE_NAMES:-$EGOV_DATABASE}"
 
@@ -25,6 +26,13 @@ case "${1:-web}" in
         exec trytond-cron -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE"
         ;;
     admin)
+        # The trigram index of the portal's search of procedures needs the
+        # pg_trgm extension (trusted: the database owner may create it)
+        python3 -c 'import os, psycopg
+uri = os.environ["TRYTOND_DATABASE__URI"].rstrip("/") + "/" + os.environ["EGOV_DATABASE"]
+with psycopg.connect(uri, autocommit=True) as conn:
+    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")' \
+            || echo "pg_trgm not available: the search is not indexed" >&2
         # First run: the admin password comes from a secret file
         exec trytond-admin -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE" \
             --all --activate-dependencies -u egov_base egov_signature egov_procedure egov_portal -l vi \

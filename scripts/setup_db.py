@@ -89,6 +89,22 @@ def create_database(env, name):
                 ).format(sql.Identifier(name)))
 
 
+def add_extensions(env, name):
+    """On PostgreSQL, the trigram extension that Tryton's similarity
+    indexes use (the portal's search of procedures); pg_trgm is a trusted
+    extension that the owner of the database may create"""
+    if egov_env.is_sqlite(env):
+        return
+    import psycopg
+    uri = env['TRYTOND_DATABASE__URI'].rstrip('/') + '/' + name
+    try:
+        with psycopg.connect(uri, autocommit=True) as conn:
+            conn.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    except psycopg.Error as exception:
+        print("pg_trgm not available, searches will not be indexed: %s"
+            % str(exception).splitlines()[0])
+
+
 def admin(env, name, *args):
     with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
         passfile.write(egov_env.DEMO_PASSWORD)
@@ -116,12 +132,14 @@ def main():
     if not database_exists(env, name):
         print("Creating database %s" % name)
         create_database(env, name)
+        add_extensions(env, name)
         admin(env, name, '-u', *MODULES, '--activate-dependencies',
             '-l', 'vi')
     elif (not os.path.exists(stamp)
             or open(stamp).read().strip() != current
             or not set(MODULES) <= activated_modules(env, name)):
         print("Code changed: upgrading the modules of %s" % name)
+        add_extensions(env, name)
         # --all updates every activated module; -u activates the platform's
         # modules that an older database does not have yet
         admin(env, name, '--all', '-u', *MODULES, '--activate-dependencies',

@@ -4,7 +4,7 @@ from sql import Null
 from sql.aggregate import Count
 
 from trytond.cache import Cache
-from trytond.model import fields
+from trytond.model import Index, fields
 from trytond.modules.egov_procedure import eform
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -17,6 +17,14 @@ class Procedure(metaclass=PoolMeta):
     portal_search = fields.Char("Portal Search Text", readonly=True,
         help="Code, name and keywords without diacritics, for the "
         "portal's search.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # A trigram index (PostgreSQL with pg_trgm) serves the
+        # ILIKE '%word%' of the portal's search
+        cls._sql_indexes.add(Index(t, (t.portal_search, Index.Similarity())))
 
     @classmethod
     def __register__(cls, module):
@@ -103,3 +111,23 @@ class Procedure(metaclass=PoolMeta):
             return []
         return sorted(Company.search([('level.code', 'in', levels)]),
             key=lambda c: c.rec_name)
+
+
+class ProcedureField(metaclass=PoolMeta):
+    __name__ = 'egov.procedure.field'
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        pool = Pool()
+        Procedure = pool.get('egov.procedure')
+        actions = iter(args)
+        renamed = []
+        for fields_, values in zip(actions, actions):
+            if 'name' in values:
+                renamed.extend(f.id for f in fields_)
+        if renamed:
+            # The field's name is part of the procedures' search text
+            with Transaction().set_context(active_test=False):
+                Procedure._update_portal_search(Procedure.search([
+                            ('field', 'in', renamed)]))
