@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 VAR := var
 SAO_VERSION := 8.0.11
 SAO_DIR := $(VAR)/sao
+AXE_VERSION := 4.10.3
 DB_NAME ?= egov
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -17,7 +18,7 @@ STAMP := $(VENV)/.installed
 
 export TRYTOND_CONFIG := $(CURDIR)/trytond.conf
 
-.PHONY: help run setup venv sao system-packages test lint bench clean
+.PHONY: help run setup venv sao axe system-packages test lint bench clean
 
 help:
 	@echo "make run   - set up and serve the platform on http://$(HOST):$(PORT)/"
@@ -49,7 +50,11 @@ run: setup
 system-packages:
 	sh scripts/install_system_packages.sh
 
-test: setup system-packages
+# axe-core (npm): the accessibility checks of the portal's browser tests
+axe:
+	sh scripts/install_axe.sh $(AXE_VERSION)
+
+test: setup system-packages axe
 	$(BIN)/python scripts/run_tests.py
 
 lint: venv

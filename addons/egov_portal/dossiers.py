@@ -129,7 +129,7 @@ def confirmation(portal, code):
 
 
 @route('/ho-so/<code>/bo-sung', methods=('POST',), login=True,
-    max_size=upload_request_size())
+    max_size=upload_request_size)
 def supplement(portal, code):
     "Upload the missing components and send the dossier back"
     pool = portal.pool
@@ -153,11 +153,16 @@ def supplement(portal, code):
     return portal.redirect('/ho-so/%s' % code, **{'da-bo-sung': '1'})
 
 
-@route('/ho-so/<code>/rut', methods=('POST',), login=True)
+@route('/ho-so/<code>/rut', methods=('GET', 'POST'), login=True)
 def withdraw(portal, code):
+    "Withdraw a dossier not received yet, after a confirmation page"
     pool = portal.pool
     Dossier = pool.get('egov.dossier')
     dossier = portal.own_dossier(code=code)
+    if dossier.state not in WITHDRAWABLE or dossier.received_date:
+        return portal.redirect('/ho-so/%s' % code)
+    if portal.request.method == 'GET':
+        return portal.render('dossiers/withdraw.html', dossier=dossier)
     Dossier.withdraw([dossier])
     return portal.redirect('/ho-so/%s' % code)
 

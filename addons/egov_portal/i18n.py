@@ -19,7 +19,8 @@ from jinja2.ext import extract_from_ast
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES = os.path.join(HERE, 'templates')
 CATALOGS = os.path.join(HERE, 'locale', 'portal')
-FUNCTIONS = {'_', 'gettext'}
+# _ and web.gettext translate; N_ marks a text translated later
+FUNCTIONS = {'_', 'gettext', 'N_'}
 
 
 def template_messages():

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
-from trytond.config import config
+from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (

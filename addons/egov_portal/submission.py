@@ -11,7 +11,7 @@ import unicodedata
 
 from werkzeug.exceptions import NotFound
 
-from trytond.config import config
+from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext as tryton_gettext
 from trytond.modules.egov_procedure import eform
@@ -406,7 +406,7 @@ def store_uploads(portal, dossier, template, context, input_prefix='file-'):
 
 
 @route('/nop-ho-so/<code>/<int:draft_id>/thanh-phan', methods=('GET', 'POST'),
-    login=True, max_size=upload_request_size())
+    login=True, max_size=upload_request_size)
 def components(portal, code, draft_id):
     pool = portal.pool
     DossierComponent = pool.get('egov.dossier.component')

@@ -8,7 +8,7 @@ import types
 import urllib.parse
 from email.message import EmailMessage
 
-from trytond.config import config
+from trytond import config
 from trytond.exceptions import UserError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction

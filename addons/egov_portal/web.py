@@ -32,11 +32,10 @@ from functools import lru_cache, wraps
 
 import jinja2
 import polib
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.utils import redirect as _redirect
 
-from trytond import backend
-from trytond.config import config
+from trytond import backend, config
 from trytond.exceptions import RateLimitException, UserError, UserWarning
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.transaction import Transaction, TransactionError
@@ -139,6 +138,15 @@ def format_number(value, digits=0):
     return text
 
 
+def input_date(value):
+    "An ISO date of the data as the dd/mm/yyyy of a text input"
+    text = str(value)
+    try:
+        return dt.date.fromisoformat(text).strftime('%d/%m/%Y')
+    except ValueError:
+        return text
+
+
 def format_size(value):
     if value is None:
         return ''
@@ -158,6 +166,7 @@ def environment():
             'day': format_day,
             'number': format_number,
             'size': format_size,
+            'input_date': input_date,
             })
     env.globals.update({'_': gettext, 'PREFIX': PREFIX})
     return env
@@ -380,6 +389,14 @@ def route(rule, methods=('GET',), readonly=None, login=False,
                     response = error_page(portal, 400,
                         _("The request could not be completed"),
                         exception.message)
+                except RequestEntityTooLarge:
+                    transaction.rollback()
+                    response = error_page(portal, 413,
+                        _("The files are too large"),
+                        _("What you sent is larger than the portal "
+                            "accepts for a dossier. Send smaller files "
+                            "(scan in black and white or at a lower "
+                            "resolution) or fewer at a time."))
                 except NotFound:
                     transaction.rollback()
                     response = error_page(portal, 404,
@@ -406,6 +423,10 @@ def route(rule, methods=('GET',), readonly=None, login=False,
 
         @wraps(handler)
         def endpoint(request, **kwargs):
+            if callable(max_size):
+                # The limit of the configuration now (trytond reads a
+                # number fixed when the route is declared)
+                request.max_content_length = max_size()
             database = database_name()
             if not database:
                 return Response(
@@ -416,7 +437,7 @@ def route(rule, methods=('GET',), readonly=None, login=False,
             logger.debug("portal %s in %.1f ms", request.path,
                 (time.monotonic() - started) * 1000)
             return response
-        if max_size:
+        if max_size and not callable(max_size):
             endpoint.max_request_size = max_size
         # Several rules may serve one handler
         endpoint.__name__ = 'portal_%s_%s' % (

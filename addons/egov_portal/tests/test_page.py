@@ -10,7 +10,7 @@ import unittest
 
 import polib
 
-from trytond.config import config
+from trytond import config
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.egov_base.tests.tools import as_user

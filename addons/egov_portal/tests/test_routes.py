@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 
-from trytond.config import config
+from trytond import config
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
 from trytond.transaction import Transaction
@@ -18,6 +18,7 @@ BIRTH = '1.001193'
 CITIZEN = 'congdan@example.com'
 PASSWORD = 'Demo#Egov2026'
 OTHER = 'nguoikhac@example.com'
+NOTICES = 'trytond.modules.egov_portal.dossier.send_message_transactional'
 CODE = re.compile(r'/portal/ho-so/([0-9A-Za-z.\-]+)/xac-nhan')
 
 
@@ -47,6 +48,13 @@ class PortalRouteTestCase(RouteTestCase):
             WebUser.create([{
                         'email': OTHER, 'password': PASSWORD,
                         'email_valid': True, 'party': party.id}])
+
+    def setUp(self):
+        super().setUp()
+        # The e-mails to the citizens are kept, not sent
+        self.notices = Outbox(NOTICES)
+        self.notices.__enter__()
+        self.addCleanup(self.notices.__exit__)
 
     def browser(self, login=None):
         browser = Browser(self.client())
@@ -89,6 +97,21 @@ class PortalRouteTestCase(RouteTestCase):
         self.assertIn('/portal/thu-tuc/%s' % BIRTH, response.text)
         response = self.client().get('/portal/thu-tuc?q=zzzkhongco')
         self.assertNotIn('/portal/thu-tuc/%s' % BIRTH, response.text)
+
+    def test_search_follows_field_name(self):
+        "Renaming a field renames it in its procedures' search"
+        def rename(name):
+            Procedure = Pool().get('egov.procedure')
+            birth, = Procedure.search([('code', '=', BIRTH)])
+            field = birth.field
+            field.name = name
+            field.save()
+        in_transaction(DB_NAME, lambda: rename("Lĩnh vực Zêta"))
+        try:
+            response = self.client().get('/portal/thu-tuc?q=linh+vuc+zeta')
+            self.assertIn('/portal/thu-tuc/%s' % BIRTH, response.text)
+        finally:
+            in_transaction(DB_NAME, lambda: rename("Hộ tịch"))
 
     def test_catalog_filters(self):
         "The catalog filters by field, level and online level"
@@ -247,6 +270,38 @@ class PortalRouteTestCase(RouteTestCase):
                 'next': 'https://evil.example.com/portal/'})
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.location.endswith('/portal/ho-so'))
+
+    def test_login_rate_limited(self):
+        "After too many wrong passwords the login is refused for a while"
+        from unittest.mock import patch
+        browser = self.browser()
+        # web_user waits 2^n - 1 seconds after each failure: not here
+        with patch('trytond.modules.web_user.user.time.sleep'):
+            statuses = [browser.login('limit@example.com', 'wrong').status_code
+                for _ in range(8)]
+        self.assertEqual(statuses[0], 400)
+        self.assertEqual(statuses[-1], 429)
+        response = browser.get('/portal/tai-khoan/dang-nhap')
+        self.assertEqual(response.status_code, 200)
+
+    def test_request_too_large(self):
+        "A request over the dossier's size limit gets a clear page"
+        import io
+        browser = self.browser(CITIZEN)
+        base = self._start(browser)
+        base = base[base.index('/portal/'):]
+        inputs = self._components(browser, base)
+        config.set('egov_portal', 'max_dossier_size', '1000')
+        try:
+            response = browser.post(base + '/thanh-phan', {
+                    inputs[0]: (io.BytesIO(b'%PDF' + b'0' * 2000000),
+                        'lon.pdf'),
+                    'action': 'upload'}, content_type='multipart/form-data')
+        finally:
+            config.set('egov_portal', 'max_dossier_size',
+                str(50 * 1024 * 1024))
+        self.assertEqual(response.status_code, 413)
+        self.assertIn('Tệp quá lớn', response.text)
 
     def test_csrf_refused(self):
         "A form without its CSRF token is refused and changes nothing"
@@ -528,6 +583,10 @@ class PortalRouteTestCase(RouteTestCase):
         import io
         browser = self.browser(CITIZEN)
         code, _base = self.submit_birth(browser)
+        notices = self.notices
+        # The citizen gets the code by e-mail
+        self.assertEqual([m['To'] for m in notices], [CITIZEN])
+        self.assertIn(code, notices[0]['Subject'])
 
         def request():
             Dossier = Pool().get('egov.dossier')
@@ -535,7 +594,13 @@ class PortalRouteTestCase(RouteTestCase):
             dossier.supplement_request = "Bản sao giấy chứng sinh rõ hơn"
             dossier.save()
             Dossier.request_supplement([dossier])
+        notices.clear()
         in_transaction(DB_NAME, request)
+        # and hears of the request by e-mail, with the link to answer it
+        self.assertEqual(len(notices), 1)
+        text, = notices.texts()
+        self.assertIn('Bản sao giấy chứng sinh rõ hơn', text)
+        self.assertIn('/portal/ho-so/%s' % code, text)
         response = browser.get('/portal/ho-so/%s' % code)
         self.assertIn('Bản sao giấy chứng sinh rõ hơn', response.text)
         inputs = re.findall(r'name="(file-\d+)"', response.text)
@@ -581,6 +646,9 @@ class PortalRouteTestCase(RouteTestCase):
         "The citizen withdraws a dossier not received yet"
         browser = self.browser(CITIZEN)
         code, _base = self.submit_birth(browser)
+        response = browser.get('/portal/ho-so/%s/rut' % code)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Rút hồ sơ %s?' % code, response.text)
         response = browser.post('/portal/ho-so/%s/rut' % code)
         self.assertEqual(response.status_code, 303)
         with Transaction().start(DB_NAME, 0):

@@ -9,7 +9,7 @@ import unittest.mock
 
 import polib
 
-from trytond.config import config
+from trytond import config
 from trytond.modules.egov_base import demo as base_demo
 from trytond.modules.egov_base.calendar import to_utc
 from trytond.modules.egov_procedure import demo

@@ -70,17 +70,27 @@ def in_transaction(database, func):
 
 
 class Outbox(list):
-    "The e-mails that web_user sends, kept instead of sent"
+    "The e-mails that web_user (or the target) sends, kept instead of sent"
+    target = 'trytond.modules.web_user.user.send_message_transactional'
+
+    def __init__(self, target=None):
+        super().__init__()
+        if target:
+            self.target = target
 
     def __enter__(self):
-        self._patch = patch(
-            'trytond.modules.web_user.user.send_message_transactional',
-            side_effect=self.append)
+        self._patch = patch(self.target, side_effect=self.append)
         self._patch.start()
         return self
 
     def __exit__(self, *exc):
         self._patch.stop()
+
+    def texts(self):
+        "The plain text of every e-mail"
+        return [part.get_content() for message in self
+            for part in message.walk()
+            if part.get_content_type() == 'text/plain']
 
     def links(self, start):
         found = []
