@@ -171,6 +171,11 @@ def start(portal, code):
     values, agency, errors = read_applicant(portal, agencies)
     if errors:
         raise FormInvalid(template, dict(context, values=values), errors)
+    if portal.party is None:
+        # An account made in the back office without its party
+        Party = pool.get('party.party')
+        portal.user.party, = Party.create([{'name': portal.user.email}])
+        portal.user.save()
     form = procedure.current_form()
     dossier, = Dossier.create([{
                 'procedure': procedure.id,

@@ -138,6 +138,29 @@ class PortalRouteTestCase(RouteTestCase):
         self.assertIn('/portal/nop-ho-so/%s' % BIRTH, html)
         self.assertIn('Thành phần hồ sơ', html)
 
+    def test_template_download(self):
+        "A component's template downloads; another id is a 404"
+        def attach():
+            Procedure = Pool().get('egov.procedure')
+            birth, = Procedure.search([('code', '=', BIRTH)])
+            component = birth.components[0]
+            component.template = pdf_bytes("Tờ khai")
+            component.template_name = 'to-khai-khai-sinh.pdf'
+            component.save()
+        in_transaction(DB_NAME, attach)
+        response = self.client().get('/portal/thu-tuc/%s' % BIRTH)
+        link = re.search(r'href="(/portal/thu-tuc/%s/mau/(\d+))"'
+            % re.escape(BIRTH), response.text)
+        self.assertTrue(link, "no template link")
+        response = self.client().get(link.group(1))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('to-khai-khai-sinh.pdf',
+            response.headers['Content-Disposition'])
+        self.assertTrue(response.data.startswith(b'%PDF'))
+        response = self.client().get(
+            '/portal/thu-tuc/%s/mau/999999' % BIRTH)
+        self.assertEqual(response.status_code, 404)
+
     def test_unknown_pages(self):
         "A missing procedure or page is a 404 page in Vietnamese"
         for url in ['/portal/thu-tuc/9.999999', '/portal/thu-tuc/abc',
