@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 PASSWORD = 'Demo#Egov2026'
 PROVINCE_CODE = '000.00.00.H10'
@@ -158,9 +158,19 @@ def run(load, description, loaded, present, argv=None):
     args = parser.parse_args(argv)
     pool = Pool(args.database)
     pool.init()
-    with Transaction().start(args.database, 0, readonly=False):
-        with Transaction().set_context(language='vi'):
-            created = load()
+    extras = {}
+    while True:
+        # Started again when it must lock records first, as requests are
+        with Transaction().start(
+                args.database, 0, readonly=False, **extras) as transaction:
+            try:
+                with Transaction().set_context(language='vi'):
+                    created = load()
+            except TransactionError as exception:
+                transaction.rollback()
+                exception.fix(extras)
+                continue
+        break
     print(loaded if created else present)
 
 
