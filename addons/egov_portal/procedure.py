@@ -2,6 +2,7 @@
 # of this repository contains the full copyright notices and license terms.
 from sql import Null
 from sql.aggregate import Count
+from sql.conditionals import Coalesce
 
 from trytond.cache import Cache
 from trytond.model import Index, fields
@@ -17,6 +18,7 @@ class Procedure(metaclass=PoolMeta):
     portal_search = fields.Char("Portal Search Text", readonly=True,
         help="Code, name and keywords without diacritics, for the "
         "portal's search.")
+    portal_search.search_unaccented = False
 
     @classmethod
     def __setup__(cls):
@@ -24,7 +26,9 @@ class Procedure(metaclass=PoolMeta):
         t = cls.__table__()
         # A trigram index (PostgreSQL with pg_trgm) serves the
         # ILIKE '%word%' of the portal's search
-        cls._sql_indexes.add(Index(t, (t.portal_search, Index.Similarity())))
+        # (on COALESCE(column, ''), the expression Tryton searches)
+        cls._sql_indexes.add(Index(
+                t, (Coalesce(t.portal_search, ''), Index.Similarity())))
 
     @classmethod
     def __register__(cls, module):
