@@ -35,7 +35,8 @@ with psycopg.connect(uri, autocommit=True) as conn:
             || echo "pg_trgm not available: the search is not indexed" >&2
         # First run: the admin password comes from a secret file
         exec trytond-admin -c "$TRYTOND_CONFIG" -d "$EGOV_DATABASE" \
-            --all --activate-dependencies -u egov_base egov_signature egov_procedure egov_portal -l vi \
+            --all --activate-dependencies -u egov_base egov_signature egov_procedure egov_portal \
+            egov_document -l vi \
             --email "${EGOV_ADMIN_EMAIL:-admin@localhost}"
         ;;
     *)

@@ -20,7 +20,8 @@ import polib
 CORE_MODULES = ['ir', 'res', 'company', 'party', 'user_role', 'country',
     'currency', 'notification_email']
 EGOV_MODULES = [
-    'egov_base', 'egov_signature', 'egov_procedure', 'egov_portal']
+    'egov_base', 'egov_signature', 'egov_procedure', 'egov_portal',
+    'egov_document']
 # Core types an official meets in the client
 CORE_TYPES = {'model', 'field', 'help', 'selection', 'view',
     'wizard_button'}

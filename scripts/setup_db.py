@@ -17,7 +17,9 @@ from importlib import metadata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import egov_env  # noqa: E402
 
-MODULES = ['egov_base', 'egov_signature', 'egov_procedure', 'egov_portal']
+MODULES = [
+    'egov_base', 'egov_signature', 'egov_procedure', 'egov_portal',
+    'egov_document']
 BIN = os.path.dirname(sys.executable)
 
 
