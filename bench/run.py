@@ -17,6 +17,11 @@ portal      the citizens' portal with 5,000 procedures: catalog, search
             and procedure pages against a static file of the same server,
             and 8 browsers submitting one-component dossiers through its
             pages (bench/portal.py, in a process of its own)
+document    official documents on PostgreSQL: 20 clerks issuing 500
+            decisions through JSON-RPC (gapless numbers checked in SQL)
+            against bare SQL, and a clerk's search over 1,000,000
+            documents against the bare ILIKE query (bench/document.py, in
+            a process of its own)
 
 Prints the figures and the ratios to the baseline of the same run."""
 import datetime as dt
@@ -139,6 +144,8 @@ def main():
     procedure.run()
     import portal
     portal.run()
+    import document
+    document.run()
     return 0
 
 
