@@ -134,8 +134,8 @@ def received_pdf(code, type_code, date, values):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from .registers import fonts
-    faces = fonts()
+    from trytond.modules.egov_signature.fonts import serif_family
+    faces = serif_family()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setTitle(code)

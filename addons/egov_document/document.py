@@ -643,8 +643,13 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def write(cls, *args):
         super().write(*args)
+        # Only the parts that are searched (a transition that moves the
+        # state alone leaves the text as it is; the files update it)
+        names = {'code', 'notation', 'abstract', 'issuer', 'signer_name',
+            'type'}
         actions = iter(args)
-        documents = sum((list(d) for d, _ in zip(actions, actions)), [])
+        documents = sum((list(d) for d, values in zip(actions, actions)
+                if names & set(values)), [])
         cls._update_search_text(cls.browse([d.id for d in documents]))
 
     @classmethod
@@ -1043,11 +1048,7 @@ class Sign(Wizard):
     def default_start(self, fields):
         pool = Pool()
         Identity = pool.get('egov.signature.identity')
-        # The official's own identities with a key the server can use
-        identities = Identity.search([
-                ('user', '=', Transaction().user),
-                ('key_storage', 'in', ['pkcs11', 'software']),
-                ])
+        identities = Identity.server_identities(Transaction().user)
         return {
             'document': self.record.id,
             'identities': [i.id for i in identities],

@@ -1597,11 +1597,7 @@ class SignResult(Wizard):
     def default_start(self, fields):
         pool = Pool()
         Identity = pool.get('egov.signature.identity')
-        # The official's own identities with a key the server can use
-        identities = Identity.search([
-                ('user', '=', Transaction().user),
-                ('key_storage', 'in', ['pkcs11', 'software']),
-                ])
+        identities = Identity.server_identities(Transaction().user)
         return {
             'dossier': self.record.id,
             'identities': [i.id for i in identities],

@@ -27,8 +27,6 @@ printed as dotted blanks to be filled in by hand.
 """
 import datetime as dt
 import io
-import os
-import threading
 from xml.sax.saxutils import escape
 
 import xlsxwriter
@@ -40,10 +38,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate, Frame, HRFlowable, KeepTogether, PageTemplate, Paragraph,
     Spacer, Table, TableStyle)
+
+from trytond.modules.egov_signature.fonts import serif_family as fonts
 
 __all__ = ['render_form', 'form01', 'form02', 'form03', 'form04', 'form05',
     'form06', 'form07', 'register_xlsx', 'statistics_xlsx',
@@ -79,75 +78,12 @@ SIGN_SEAL = '(Ký, ghi rõ họ tên và đóng dấu)'
 BLANK = '.' * 20
 SHORT_BLANK = '.' * 6
 
-# Fonts: a TrueType serif covering Vietnamese, embedded in the PDF
-FONT = 'EgovFormSerif'
-_FONT_CANDIDATES = [
-    '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
-    '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf',
-    ]
-_font_lock = threading.Lock()
-_font_faces = None
-
 PAGE_MARGINS = {
     'leftMargin': 20 * mm,
     'rightMargin': 15 * mm,
     'topMargin': 15 * mm,
     'bottomMargin': 15 * mm,
     }
-
-
-def _serif_font():
-    "Return the path of the regular face of the platform's serif font"
-    try:
-        from trytond.modules.egov_signature.pades import serif_font
-    except ImportError:
-        for path in _FONT_CANDIDATES:
-            if os.path.exists(path):
-                return path
-        raise RuntimeError("No serif font covering Vietnamese found "
-            "(install fonts-liberation2)")
-    return serif_font()
-
-
-def _font_variant(path, style):
-    """Return the path of the style (Bold, Italic or BoldItalic) of the
-    regular face at path or None"""
-    directory, name = os.path.split(path)
-    stem, ext = os.path.splitext(name)
-    if stem.endswith('-Regular'):
-        stem = stem[:-len('-Regular')]
-    names = [stem + '-' + style]
-    names.append(stem + '-' + style.replace('Italic', 'Oblique'))
-    for name in names:
-        candidate = os.path.join(directory, name + ext)
-        if os.path.exists(candidate):
-            return candidate
-
-
-def fonts():
-    """Register once the font family and return its faces as a dict with
-    the keys normal, bold, italic and boldItalic"""
-    global _font_faces
-    with _font_lock:
-        if _font_faces is None:
-            regular = _serif_font()
-            faces = {'normal': FONT}
-            pdfmetrics.registerFont(TTFont(FONT, regular))
-            for key, style in [
-                    ('bold', 'Bold'),
-                    ('italic', 'Italic'),
-                    ('boldItalic', 'BoldItalic')]:
-                path = _font_variant(regular, style)
-                if path:
-                    faces[key] = '%s-%s' % (FONT, style)
-                    pdfmetrics.registerFont(TTFont(faces[key], path))
-                elif key == 'boldItalic':
-                    faces[key] = faces['bold']
-                else:
-                    faces[key] = FONT
-            pdfmetrics.registerFontFamily(FONT, **faces)
-            _font_faces = faces
-        return _font_faces
 
 
 # Formatting of the values

@@ -59,6 +59,10 @@ def reason(exception):
     return str(exception)
 
 
+# The key storages the server signs with itself
+SERVER_KEY_STORAGES = ['pkcs11', 'software']
+
+
 class CertificateMixin:
     __slots__ = ()
     certificate = fields.Binary("Certificate", required=True,
@@ -161,6 +165,15 @@ class Identity(
     def get_chain(self):
         return (pades.load_certificates(bytes(self.chain))
             if self.chain else [])
+
+    @classmethod
+    def server_identities(cls, user_id):
+        """The official's own identities whose key the server can use (an
+        official's USB token signs on his computer)"""
+        return cls.search([
+                ('user', '=', user_id),
+                ('key_storage', 'in', SERVER_KEY_STORAGES),
+                ])
 
     def check_valid(self, when=None):
         when = when or dt.datetime.utcnow()
@@ -623,7 +636,7 @@ class Batch(ModelSQL, ModelView):
         states={'readonly': Eval('state') != 'draft'})
     identity = fields.Many2One('egov.signature.identity', "Signing Identity",
         required=True,
-        domain=[('key_storage', 'in', ['pkcs11', 'software'])],
+        domain=[('key_storage', 'in', SERVER_KEY_STORAGES)],
         states={'readonly': Eval('state') != 'draft'})
     company = fields.Many2One('company.company', "Agency", required=True,
         states={'readonly': Eval('state') != 'draft'})

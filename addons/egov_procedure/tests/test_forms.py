@@ -19,6 +19,7 @@ from pdfminer.high_level import extract_pages, extract_text
 from PIL import Image
 
 from trytond.modules.egov_procedure import forms
+from trytond.modules.egov_signature import fonts as signature_fonts
 
 CODE = '000.20.23.H10-261005-0001'
 LOOKUP_URL = (
@@ -410,14 +411,15 @@ class FormsTestCase(unittest.TestCase):
                 return path
             regular = touch('LiberationSerif-Regular.ttf')
             bold = touch('LiberationSerif-Bold.ttf')
-            self.assertEqual(forms._font_variant(regular, 'Bold'), bold)
-            self.assertIsNone(forms._font_variant(regular, 'Italic'))
+            self.assertEqual(signature_fonts._variant(regular, 'Bold'), bold)
+            self.assertIsNone(signature_fonts._variant(regular, 'Italic'))
             regular = touch('DejaVuSerif.ttf')
             italic = touch('DejaVuSerif-Italic.ttf')
             bold_italic = touch('DejaVuSerif-BoldItalic.ttf')
-            self.assertEqual(forms._font_variant(regular, 'Italic'), italic)
             self.assertEqual(
-                forms._font_variant(regular, 'BoldItalic'), bold_italic)
+                signature_fonts._variant(regular, 'Italic'), italic)
+            self.assertEqual(
+                signature_fonts._variant(regular, 'BoldItalic'), bold_italic)
 
     def test_fonts(self):
         "Test the fonts are registered once"
