@@ -60,6 +60,10 @@ WORKFLOW_FIELDS = {'code', 'state', 'current_agency', 'participants', 'step',
     'finished_date', 'returned_date', 'timing', 'alert', 'result_signed',
     'rating', 'rating_comment', 'rating_date', 'search_text', 'web_user',
     'processes', 'pauses', 'extensions'}
+# Fields whose changes move the counters of the statistics
+# (egov.dossier.statistic.line)
+LINE_FIELDS = {'company', 'procedure', 'received_date', 'timing', 'channel',
+    'rating'}
 # States of the dossiers on an official's desk ("My Work")
 MY_WORK_STATES = OPEN_STATES | {'submitted', 'ready'}
 TIMINGS = [
@@ -306,6 +310,9 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                     (t.due_date, Index.Range()),
                     where=t.state.in_(sorted(OPEN_STATES))),
                 Index(t, (t.received_date, Index.Range())),
+                # The dossiers in processing of the statistics
+                Index(t, (t.received_date, Index.Range()),
+                    where=t.state.in_(sorted(OPEN_STATES))),
                 Index(t, (t.search_text, Index.Similarity())),
                 Index(t, (t.applicant, Index.Equality())),
                 })
@@ -514,14 +521,27 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                     ('add', [company])]
         dossiers = super().create(vlist)
         cls._update_search_text(dossiers)
+        if any(v.get('received_date') for v in vlist):
+            # Received already (a dossier brought in from another system)
+            Line = Pool().get('egov.dossier.statistic.line')
+            Line.record({}, Line.contributions([d.id for d in dossiers]))
         return dossiers
 
     @classmethod
     def write(cls, *args):
+        Line = Pool().get('egov.dossier.statistic.line')
         actions = iter(args)
-        cls._check_workflow_fields(values for _, values in zip(
-                actions, actions))
+        counted = []
+        for dossiers, values in zip(actions, actions):
+            cls._check_workflow_fields([values])
+            if LINE_FIELDS & set(values):
+                counted.extend(d.id for d in dossiers)
+        # The statistics follow the changes of their counters
+        if counted:
+            before = Line.contributions(counted)
         super().write(*args)
+        if counted:
+            Line.record(before, Line.contributions(counted))
         names = {'code', 'applicant', 'applicant_id_number',
             'submitter_name', 'phone'}
         actions = iter(args)
@@ -1618,5 +1638,8 @@ class Cron(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.method.selection.append(
-            ('egov.dossier|check_deadlines', "Check Dossier Deadlines"))
+        cls.method.selection.extend([
+                ('egov.dossier|check_deadlines', "Check Dossier Deadlines"),
+                ('egov.dossier.statistic.line|rebuild',
+                    "Fold the Dossier Statistics Lines"),
+                ])

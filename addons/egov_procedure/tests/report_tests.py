@@ -19,6 +19,8 @@ from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.modules.egov_base.calendar import to_local
 from trytond.modules.egov_base.tests.tools import as_user
+from trytond.modules.egov_procedure.dossier import OPEN_STATES
+from trytond.modules.egov_procedure.statistic import period_months
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -257,3 +259,105 @@ class ReportTestMixin(DemoMixin):
         # One row per agency, field and procedure: Tân Phú's three
         # procedures and Tân Bình's one
         self.assertEqual(len(rows) - rows.index(header) - 2, 4)
+
+    def counted(self, dossiers, first, last):
+        "The figures of the dossiers received from first to last, counted"
+        dossiers = [d for d in dossiers if d.received_date
+            and first <= to_local(d.received_date).date() <= last]
+        open_ = [d for d in dossiers if d.state in OPEN_STATES]
+        return [len(dossiers), len(open_),
+            len([d for d in open_ if d.due_date < self.clock()]),
+            len([d for d in dossiers if d.timing]),
+            len([d for d in dossiers if d.timing == 'early']),
+            len([d for d in dossiers if d.timing == 'on_time']),
+            len([d for d in dossiers if d.timing == 'late']),
+            len([d for d in dossiers if d.channel == 'online']),
+            len([d for d in dossiers if d.rating]),
+            len([d for d in dossiers if d.rating == 'satisfied'])]
+
+    @with_transaction()
+    def test_statistics_lines(self):
+        """The counters kept by the transitions give the figures of the
+        dossiers, before and after the night folds them, for whole months
+        and for periods that cut months"""
+        pool = Pool()
+        Dossier = pool.get('egov.dossier')
+        Line = pool.get('egov.dossier.statistic.line')
+        self.setup_demo()
+        dongxoai = self.agency['dongxoai']
+        dossiers = Dossier.search([])
+        periods = [
+            YEAR,
+            {'from_date': dt.date(2026, 3, 1),
+                'to_date': dt.date(2026, 3, 31)},
+            # Cut months on both sides, and a period inside a month
+            {'from_date': dt.date(2026, 3, 20),
+                'to_date': dt.date(2026, 4, 10)},
+            {'from_date': dt.date(2026, 4, 2),
+                'to_date': dt.date(2026, 4, 20)},
+            {'from_date': dt.date(2026, 4, 21),
+                'to_date': dt.date(2026, 4, 21)},
+            # Nothing received
+            {'from_date': dt.date(2026, 2, 1),
+                'to_date': dt.date(2026, 2, 10)},
+            ]
+
+        def figures():
+            result = []
+            for period in periods:
+                for by_month in [False, True]:
+                    _, totals = self.statistics(agency=dongxoai.id,
+                        subordinates=True, by_month=by_month, **period)
+                    result.append([totals[f] for f in FIGURES])
+            return result
+
+        # The demo's transitions appended a line at each change
+        lines = Line.search([])
+        self.assertGreater(len(lines), len({
+                    (l.company, l.procedure, l.month) for l in lines}))
+        kept = figures()
+        expected = [self.counted(dossiers, p['from_date'], p['to_date'])
+            for p in periods for _ in range(2)]
+        self.assertEqual(kept, expected)
+        self.assertEqual(expected[-1], [0] * len(FIGURES))
+        self.assertEqual(len({e[0] for e in expected}), 4)
+
+        Line.rebuild()
+        lines = Line.search([])
+        self.assertEqual(len(lines), len({
+                    (l.company, l.procedure, l.month) for l in lines}))
+        self.assertEqual(figures(), expected)
+
+        # A change after the night is counted at once
+        unsatisfied, = [d for d in dossiers
+            if d.rating and d.rating != 'satisfied']
+        Dossier.write([unsatisfied], {'rating': 'satisfied'})
+        _, totals = self.statistics(agency=dongxoai.id, subordinates=True)
+        self.assertEqual(totals['satisfied'], expected[0][-1] + 1)
+
+    def test_period_months(self):
+        "A period is split into whole months and the days of cut months"
+        today = dt.date(2026, 11, 28)
+        self.assertEqual(
+            period_months(dt.date(2026, 1, 1), dt.date(2026, 12, 31), today),
+            ((dt.date(2026, 1, 1), None), []))
+        self.assertEqual(
+            period_months(dt.date(2026, 1, 1), today, today),
+            ((dt.date(2026, 1, 1), None), []))
+        self.assertEqual(
+            period_months(dt.date(2025, 3, 15), dt.date(2025, 6, 30), today),
+            ((dt.date(2025, 4, 1), dt.date(2025, 7, 1)),
+                [(dt.date(2025, 3, 15), dt.date(2025, 3, 31))]))
+        self.assertEqual(
+            period_months(dt.date(2025, 3, 1), dt.date(2025, 6, 10), today),
+            ((dt.date(2025, 3, 1), dt.date(2025, 6, 1)),
+                [(dt.date(2025, 6, 1), dt.date(2025, 6, 10))]))
+        self.assertEqual(
+            period_months(dt.date(2025, 3, 2), dt.date(2025, 3, 30), today),
+            (None, [(dt.date(2025, 3, 2), dt.date(2025, 3, 30))]))
+        self.assertEqual(
+            period_months(dt.date(2025, 3, 2), dt.date(2025, 4, 30), today),
+            ((dt.date(2025, 4, 1), dt.date(2025, 5, 1)),
+                [(dt.date(2025, 3, 2), dt.date(2025, 3, 31))]))
+        self.assertEqual(
+            period_months(None, None, today), ((None, None), []))

@@ -63,6 +63,9 @@ class EgovProcedureTestCase(
             # The figures are read down the tree: a city's leader follows
             # its wards (rule on company child_of companies)
             ('egov.dossier.statistic', 'company'),
+            # The counters behind the figures: no one reads them but the
+            # statistics (and administrators)
+            ('egov.dossier.statistic.line', 'company'),
             }
 
 
