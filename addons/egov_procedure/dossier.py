@@ -14,6 +14,7 @@ import urllib.parse
 from decimal import Decimal
 
 import filetype
+from sql import For, Literal
 
 from trytond import backend
 from trytond.config import config
@@ -24,6 +25,7 @@ from trytond.modules.egov_base.audit import AuditMixin
 from trytond.modules.egov_base.calendar import to_local, to_utc
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -98,6 +100,11 @@ SIGNATURE_PLACEHOLDER = '[CHU_KY_LANH_DAO]'
 def max_upload_size():
     return config.getint(
         'egov_procedure', 'max_upload_size', default=10 * 1024 * 1024)
+
+
+def search_text(values):
+    "The unaccented text searched for a dossier's code, applicant, phone…"
+    return eform.unaccent(' '.join(filter(None, values)))
 
 
 def now():
@@ -500,11 +507,9 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         return [('code', operator, operand, *extra)]
 
     def _search_text(self):
-        return eform.unaccent(' '.join(filter(None, [
-                        self.code, self.applicant.name
-                        if self.applicant else None,
-                        self.applicant_id_number, self.submitter_name,
-                        self.phone])))
+        return search_text([self.code,
+                self.applicant.name if self.applicant else None,
+                self.applicant_id_number, self.submitter_name, self.phone])
 
     @classmethod
     def create(cls, vlist):
@@ -519,8 +524,8 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                 values.setdefault('participants', [])
                 values['participants'] = list(values['participants']) + [
                     ('add', [company])]
+        cls._set_search_text(vlist)
         dossiers = super().create(vlist)
-        cls._update_search_text(dossiers)
         if any(v.get('received_date') for v in vlist):
             # Received already (a dossier brought in from another system)
             Line = Pool().get('egov.dossier.statistic.line')
@@ -547,7 +552,7 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         actions = iter(args)
         to_update, moved = [], []
         for dossiers, values in zip(actions, actions):
-            if names & set(values):
+            if names & set(values) and 'search_text' not in values:
                 to_update.extend(dossiers)
             if 'company' in values:
                 moved.extend(dossiers)
@@ -574,13 +579,42 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                         field=getattr(cls, name).string))
 
     @classmethod
-    def _update_search_text(cls, dossiers):
-        table = cls.__table__()
+    def _set_search_text(cls, vlist):
+        """Put the search text in the values of new dossiers (none of its
+        fields has a default): written with the row, not after it"""
+        Party = Pool().get('party.party')
+        party = Party.__table__()
         cursor = Transaction().connection.cursor()
-        for dossier in dossiers:
-            cursor.execute(*table.update(
-                    [table.search_text], [dossier._search_text()],
-                    where=table.id == dossier.id))
+        names = {}
+        applicants = {v['applicant'] for v in vlist if v.get('applicant')}
+        for sub_ids in grouped_slice(applicants):
+            cursor.execute(*party.select(party.id, party.name,
+                    where=reduce_ids(party.id, sub_ids)))
+            names.update(cursor)
+        for values in vlist:
+            values['search_text'] = search_text([values.get('code'),
+                    names.get(values.get('applicant')),
+                    values.get('applicant_id_number'),
+                    values.get('submitter_name'), values.get('phone')])
+
+    @classmethod
+    def _update_search_text(cls, dossiers):
+        """Write the unaccented text of the search from the columns (one
+        query to read them, without loading the records)"""
+        Party = Pool().get('party.party')
+        table = cls.__table__()
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        for sub_ids in grouped_slice([d.id for d in dossiers]):
+            cursor.execute(*table.join(party, 'LEFT',
+                    condition=table.applicant == party.id
+                    ).select(table.id, table.code, party.name,
+                    table.applicant_id_number, table.submitter_name,
+                    table.phone, where=reduce_ids(table.id, sub_ids)))
+            for id_, *values in cursor.fetchall():
+                cursor.execute(*table.update(
+                        [table.search_text], [search_text(values)],
+                        where=table.id == id_))
 
     @classmethod
     def copy(cls, dossiers, default=None):
@@ -645,10 +679,28 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
     def _lock_and_check(cls, dossiers, states, action):
         """Lock the dossiers for the rest of the transaction and check their
         state: of two officers acting at once on the same dossier, the
-        second waits for the first, then is told the dossier moved on."""
-        cls.lock(dossiers)
+        second waits for the first, then is told the dossier moved on.
+
+        On PostgreSQL the rows are locked where the transition starts
+        (``SELECT … FOR UPDATE``) instead of through ``ModelSQL.lock``,
+        which restarts every request to take its locks first: the second
+        officer waits for the first to commit, then, the row having changed
+        after the start of his transaction, fails with a serialization
+        error, and the request is run again (``[database] retry``), reads
+        the new state and is refused.  SQLite serializes the writers."""
+        transaction = Transaction()
+        ids = [d.id for d in dossiers]
+        if backend.name == 'postgresql':
+            created = set(transaction.create_records[cls.__name__])
+            to_lock = [i for i in ids if i not in created]
+            if to_lock:
+                table = cls.__table__()
+                cursor = transaction.connection.cursor()
+                cursor.execute(*table.select(Literal(1),
+                        where=reduce_ids(table.id, to_lock),
+                        for_=For('UPDATE')))
         # Read the state again, after the lock
-        dossiers = cls.browse([d.id for d in dossiers])
+        dossiers = cls.browse(ids)
         cls._check_state(dossiers, states, action)
         return dossiers
 
@@ -733,16 +785,11 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                     'egov_procedure.msg_agency_without_code',
                     agency=agency.rec_name))
         transaction = Transaction()
-        number = None
-        if backend.name == 'postgresql':
+        if (backend.name == 'postgresql' and agency.id
+                not in transaction.create_records[Company.__name__]):
             with transaction.new_transaction(autocommit=True) as t:
-                company = Company.__table__()
-                cursor = t.connection.cursor()
-                cursor.execute(*company.select(company.id,
-                        where=company.id == agency.id))
-                if cursor.fetchone():
-                    number = Sequence.next_number(agency.id, day, t)
-        if number is None:
+                number = Sequence.next_number(agency.id, day, t)
+        else:
             number = Sequence.next_number(agency.id, day, transaction)
         if number > 9999:
             raise DossierValidationError(gettext(
@@ -822,22 +869,34 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
                         procedure=dossier.procedure.rec_name,
                         agency=dossier.company.rec_name))
             dossier.code = cls._new_code(dossier.company, when)
+            # The code joins the search text in the same write
+            if dossier.search_text is not None:
+                dossier.search_text = search_text(
+                    [dossier.code, dossier.search_text])
+            else:
+                dossier.search_text = dossier._search_text()
             dossier.state = 'submitted'
             dossier.submitted_date = when
             dossier.current_agency = dossier.company
             if not dossier.fees:
-                dossier.fees = [Fee(name=f.name, amount=f.amount,
-                        state='unpaid' if f.amount else 'exempt')
-                    for f in dossier.procedure.fees]
+                dossier.fees = [Fee(name=name, amount=amount,
+                        state='unpaid' if amount else 'exempt')
+                    for name, amount in (
+                        dossier.procedure.submission_rules()['fees'])]
         cls.save(dossiers)
-        cls._add_participants(dossiers)
+        # The receiving agency, now the current one, takes part since the
+        # dossier was created (create and write add it)
         cls._log_transition(dossiers)
 
     def check_form(self):
         "Validate the e-form data against the published version"
-        form = self.form or self.procedure.current_form()
+        Form = Pool().get('egov.procedure.form')
+        form = self.form
         if not form:
-            return
+            form_id = self.procedure.submission_rules()['form']
+            if not form_id:
+                return
+            form = Form(form_id)
         try:
             data = json.loads(self.form_data or '{}')
         except ValueError:
@@ -848,13 +907,13 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
         self.form_data = json.dumps(cleaned, ensure_ascii=False)
 
     def check_components(self):
-        provided = {c.component for c in self.components if c.component}
-        for component in self.procedure.components:
-            if (component.required and not component.case
-                    and component not in provided):
+        provided = {c.component.id for c in self.components if c.component}
+        rules = self.procedure.submission_rules()
+        for id_, name, required, case in rules['components']:
+            if required and not case and id_ not in provided:
                 raise DossierValidationError(gettext(
                         'egov_procedure.msg_dossier_component_missing',
-                        component=component.name))
+                        component=name))
         if self.channel == 'online':
             for component in self.components:
                 if not component.file_id and not component.file:

@@ -18,6 +18,7 @@ from trytond.pyson import Bool, Eval
 
 from . import eform
 from .exceptions import EFormError
+from .procedure import SubmissionRulesMixin
 
 FIELD_TYPES = [
     ('text', "Text"),
@@ -37,7 +38,8 @@ FIELD_TYPES = [
     ]
 
 
-class Form(AuditMixin, Workflow, ModelSQL, ModelView):
+class Form(
+        SubmissionRulesMixin, AuditMixin, Workflow, ModelSQL, ModelView):
     __string__ = "E-Form"
     __name__ = 'egov.procedure.form'
 

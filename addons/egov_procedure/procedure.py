@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
@@ -74,10 +75,22 @@ class ProcedureField(DeactivableMixin, ModelSQL, ModelView):
         cls._order = [('name', 'ASC'), ('id', 'ASC')]
 
 
+class SubmissionRulesMixin:
+    "A part of a procedure that the rules of submission read"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('egov.procedure')._submission_rules.clear()
+
+
 class Procedure(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Administrative Procedure"
     __name__ = 'egov.procedure'
     _rec_name = 'name'
+    _submission_rules = Cache(
+        'egov.procedure.submission_rules', context=False)
 
     code = fields.Char("Code", required=True,
         help="The code of the national catalog, e.g. 1.001193.")
@@ -218,11 +231,40 @@ class Procedure(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
         if published:
             return max(published, key=lambda f: f.version)
 
+    def submission_rules(self):
+        """Return what a submission checks of the procedure: its receiving
+        agencies (ids) or levels, its components (id, name, required, for a
+        case), its fees (name, amount) and its published e-form (id).
+
+        The desks submit thousands of dossiers a day against a few hundred
+        procedures: the rules are kept in memory until the procedure, its
+        agencies, components, fees or forms change (every process is told
+        at once: ``[cache] clean_timeout = 0``)."""
+        rules = self._submission_rules.get(self.id)
+        if rules is None:
+            form = self.current_form()
+            rules = {
+                'agencies': [a.id for a in self.agencies],
+                'levels': list(self.levels or ()),
+                'components': [(c.id, c.name, bool(c.required), bool(c.case))
+                    for c in self.components],
+                'fees': [(f.name, f.amount) for f in self.fees],
+                'form': form.id if form else None,
+                }
+            self._submission_rules.set(self.id, rules)
+        return rules
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._submission_rules.clear()
+
     def receives(self, agency):
         "Tell whether agency receives the procedure's dossiers"
-        if self.agencies:
-            return agency in self.agencies
-        return bool(agency.level and agency.level.code in (self.levels or ()))
+        rules = self.submission_rules()
+        if rules['agencies']:
+            return agency.id in rules['agencies']
+        return bool(agency.level and agency.level.code in rules['levels'])
 
     @classmethod
     def import_catalog(cls, data, filename):
@@ -370,7 +412,7 @@ def compute_due(schedule, unit, deadline, moment, cutoff=None, pauses=()):
     return schedule.add_working_days(moment, int(deadline), cutoff, pauses)
 
 
-class ProcedureCompany(ModelSQL):
+class ProcedureCompany(SubmissionRulesMixin, ModelSQL):
     __string__ = "Procedure - Agency"
     __name__ = 'egov.procedure-company.company'
 
@@ -380,7 +422,7 @@ class ProcedureCompany(ModelSQL):
         'company.company', "Agency", required=True, ondelete='CASCADE')
 
 
-class ProcedureFee(ModelSQL, ModelView):
+class ProcedureFee(SubmissionRulesMixin, ModelSQL, ModelView):
     __string__ = "Procedure Fee"
     __name__ = 'egov.procedure.fee'
 
@@ -396,7 +438,8 @@ class ProcedureFee(ModelSQL, ModelView):
         return Decimal(0)
 
 
-class ProcedureComponent(sequence_ordered(), ModelSQL, ModelView):
+class ProcedureComponent(
+        SubmissionRulesMixin, sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Dossier Component"
     __name__ = 'egov.procedure.component'
 

@@ -711,6 +711,50 @@ class DossierTestMixin(DemoMixin):
                 self.assertEqual(Dossier(dossier.id).state, 'submitted')
 
     @with_transaction()
+    def test_submission_rules_follow_the_procedure(self):
+        """The rules of submission kept in memory follow the changes of the
+        procedure's components, fees and agencies"""
+        pool = Pool()
+        Dossier = pool.get('egov.dossier')
+        ProcedureComponent = pool.get('egov.procedure.component')
+        ProcedureFee = pool.get('egov.procedure.fee')
+        Procedure = pool.get('egov.procedure')
+        self.setup_demo()
+        self.at(2026, 4, 24, 8, 0)
+        procedure = self.procedure[HOUSEHOLD_BUSINESS]
+        rules = procedure.submission_rules()
+        self.assertEqual(len(rules['fees']), 2)
+        with as_user('motcua.tanphu'):
+            first = self.create_dossier()
+            second = self.create_dossier()
+            third = self.create_dossier()
+        ProcedureComponent.create([{
+                    'procedure': procedure.id, 'name': "Bản cam kết",
+                    'originals': 1, 'copies': 0, 'required': True}])
+        with as_user('motcua.tanphu'), \
+                self.assertRaises(DossierValidationError) as cm:
+            Dossier.submit([Dossier(first.id)])
+        self.assertIn("Bản cam kết", cm.exception.message)
+
+        ProcedureComponent.delete(ProcedureComponent.search([
+                    ('name', '=', "Bản cam kết")]))
+        fee = procedure.fees[0]
+        amount = fee.amount + 1000
+        ProcedureFee.write([fee], {'amount': amount})
+        self.assertIn(amount,
+            [a for _, a in Procedure(procedure.id).submission_rules()['fees']])
+        with as_user('motcua.tanphu'):
+            Dossier.submit([Dossier(second.id)])
+
+        # No longer received at Tân Phú
+        tanphu = self.agency['tanphu']
+        self.assertIn(tanphu, procedure.agencies)
+        Procedure.write([procedure], {'agencies': [('remove', [tanphu.id])]})
+        with as_user('motcua.tanphu'), \
+                self.assertRaises(DossierValidationError):
+            Dossier.submit([Dossier(third.id)])
+
+    @with_transaction()
     def test_bad_components(self):
         "Missing, oversized or disguised files are refused"
         pool = Pool()
@@ -1002,6 +1046,82 @@ class DossierTestMixin(DemoMixin):
         dossier = Dossier(dossier.id)
         self.assertEqual(len(dossier.processes), 1)
         self.assertEqual(dossier.assignee, self.user['motcua.tanphu'])
+
+    def test_concurrent_submission(self):
+        """Two officers submitting the same draft at once: the second waits
+        for the first, then is told the dossier was submitted (on
+        PostgreSQL in two transactions from two threads, as two requests
+        of the server)"""
+        pool = Pool(DB_NAME)
+        Dossier = pool.get('egov.dossier')
+        if backend.name != 'postgresql':
+            # SQLite runs one writer at a time
+            with Transaction().start(DB_NAME, 0) as transaction:
+                self.setup_demo()
+                draft = self.create_dossier()
+                Dossier.submit([Dossier(draft.id)])
+                with self.assertRaises(DossierStateError):
+                    Dossier.submit([Dossier(draft.id)])
+                transaction.rollback()
+            return
+        with Transaction().start(DB_NAME, 0) as transaction:
+            self.setup_demo()
+            draft_id = self.create_dossier().id
+            transaction.commit()
+        self.addCleanup(self._delete_dossier, draft_id)
+        locked, release = threading.Event(), threading.Event()
+        outcome = {'attempts': 0}
+
+        def first():
+            with Transaction().start(DB_NAME, 0):
+                Dossier.submit([Dossier(draft_id)])
+                locked.set()
+                release.wait(30)
+
+        def second():
+            locked.wait(30)
+            # As the dispatcher runs a request again when the database
+            # could not serialize it
+            while outcome['attempts'] < 5:
+                outcome['attempts'] += 1
+                try:
+                    with Transaction().start(DB_NAME, 0):
+                        Dossier.submit([Dossier(draft_id)])
+                    outcome['result'] = 'submitted'
+                    return
+                except backend.DatabaseOperationalError:
+                    continue
+                except DossierStateError as exception:
+                    outcome['result'] = exception.message
+                    return
+
+        threads = [threading.Thread(target=first),
+            threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        locked.wait(30)
+        # The second waits for the lock of the first
+        threads[1].join(timeout=1)
+        self.assertTrue(threads[1].is_alive())
+        self.assertNotIn('result', outcome)
+        release.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        with Transaction().start(DB_NAME, 0):
+            dossier = Dossier(draft_id)
+            self.assertEqual(dossier.state, 'submitted')
+            self.assertIn(dossier.code, outcome['result'])
+            self.assertIn(self.state_label('submitted'), outcome['result'])
+            self.assertEqual(len(dossier.fees), 2)
+        self.assertEqual(outcome['attempts'], 2)
+
+    def _delete_dossier(self, dossier_id):
+        "Remove a dossier committed by a test (its lines follow it)"
+        Dossier = Pool(DB_NAME).get('egov.dossier')
+        table = Dossier.__table__()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            transaction.connection.cursor().execute(
+                *table.delete(where=table.id == dossier_id))
 
     @with_transaction()
     def test_code_sequence(self):
