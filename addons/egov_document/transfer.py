@@ -40,9 +40,9 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wsgi import app
 
 from . import edxml
+from .assignment import ACTING_ROLES
 from .document import now
 from .exceptions import DocumentValidationError
-from .assignment import ACTING_ROLES
 from .exchange import organ
 
 logger = logging.getLogger(__name__)
@@ -263,6 +263,12 @@ class Partner(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
             return _status(400, '02', exception.message,
                 message.document_id, receiver)
         created = any(c for _, c in received)
+        if message.business_type == 1:
+            logger.info("edXML %s from %s recalled from %s",
+                message.document_id, organ_id, names)
+            return _status(200, '01', gettext(
+                    'egov_document.msg_exchange_recalled', agency=names),
+                message.document_id, receiver)
         logger.info("edXML %s from %s received by %s%s",
             message.document_id, organ_id, names,
             '' if created else ' (again)')
@@ -428,6 +434,7 @@ class Outbox(Workflow, ModelSQL, ModelView):
     kind = fields.Selection([
             ('document', "Document"),
             ('status', "Status"),
+            ('revoke', "Recall"),
             ], "Kind", required=True, readonly=True,
         help="The package of an issued document, or the status of a "
         "received one sent back to its sender.")
@@ -522,10 +529,45 @@ class Outbox(Workflow, ModelSQL, ModelView):
             state='pending', attempts=0, next_attempt=now())
 
     @classmethod
+    def queue_recall(cls, document):
+        """The lines that recall the issued document from the partners
+        that received it; what was not delivered yet is not any more"""
+        lines, stopped = [], []
+        partners = set()
+        for line in document.exchange_outbox:
+            if line.kind != 'document':
+                continue
+            if line.state == 'sent':
+                partners.add(line.partner)
+            elif line.state == 'pending':
+                stopped.append(line)
+        for line in stopped:
+            line.state = 'failed'
+            line.next_attempt = None
+            line.last_error = gettext('egov_document.msg_outbox_recalled',
+                document=document.rec_name)
+        for partner in sorted(partners, key=lambda p: p.id):
+            package = document.to_edxml([partner.organ()], business_type=1,
+                reason=document.recall_reason)
+            lines.append(cls(document=document, partner=partner,
+                    kind='revoke',
+                    document_id=edxml.parse(package).document_id,
+                    package=package,
+                    package_name=('%s-thu-hoi.edxml' % (
+                            document.code or document.id)).replace('/', '_'),
+                    state='pending', attempts=0, next_attempt=now()))
+        return lines + stopped
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('pending')
     def retry(cls, lines):
         "Deliver the lines again (after the partner fixed the problem)"
+        for line in lines:
+            if line.kind == 'document' and line.document.state == 'recalled':
+                raise DocumentValidationError(gettext(
+                        'egov_document.msg_outbox_recalled',
+                        document=line.document.rec_name))
         cls.write(lines, {'attempts': 0, 'next_attempt': now()})
 
     @classmethod
@@ -770,6 +812,22 @@ class Document(metaclass=PoolMeta):
     def register_arrival(cls, documents):
         super().register_arrival(documents)
         cls.report_status(documents)
+
+    @classmethod
+    def recall(cls, documents):
+        """Recall the issued documents from the agencies of the platform
+        and from the partners on other systems (a revoke package)"""
+        Outbox = Pool().get('egov.document.exchange.outbox')
+        lines = []
+        for document in documents:
+            if (document.direction == 'outgoing'
+                    and document.state == 'issued'
+                    and (document.recall_reason or '').strip()):
+                lines += Outbox.queue_recall(document)
+        super().recall(documents)
+        if lines:
+            with Transaction().set_user(0), without_check_access():
+                Outbox.save(lines)
 
     @classmethod
     def cancel(cls, documents):

@@ -283,7 +283,63 @@ class StatusTests:
         self.assertEqual(edxml.parse_status(response.data).code, '02')
 
 
-class TransferTestCase(StatusTests, RouteTestCase):
+class RecallTests:
+    "The sender recalls a document it sent to a partner"
+
+    def test_recall_to_partner(self):
+        "The recall travels as a revoke package; B's copy is recalled"
+        pool = Pool(DB_NAME)
+        Document = pool.get('egov.document')
+        Outbox = pool.get('egov.document.exchange.outbox')
+
+        def setup():
+            document = self.issue([B_CODE])
+            line, = document.exchange_outbox
+            return document.id, line.document_id
+        sent_id, document_id = in_transaction(setup)
+        self.deliver()
+
+        def recall():
+            document = Document(sent_id)
+            document.recall_reason = "Ban hành nhầm đối tượng"
+            document.save()
+            Document.recall([document])
+            line, = Outbox.search([
+                    ('document', '=', sent_id), ('kind', '=', 'revoke')])
+            message = edxml.parse(bytes(line.package))
+            self.assertEqual(message.business_type, 1)
+            self.assertEqual(message.document_id, document_id)
+            self.assertEqual(message.business_reason,
+                "Ban hành nhầm đối tượng")
+            return line.id
+        line_id = in_transaction(recall)
+        self.deliver()
+
+        def check():
+            line = Outbox(line_id)
+            self.assertEqual((line.state, line.status_code), ('sent', '01'))
+            copy, = Document.search([
+                    ('edxml_document_id', '=', document_id)])
+            self.assertEqual(copy.state, 'recalled')
+            self.assertEqual(copy.recall_reason, "Ban hành nhầm đối tượng")
+            # Delivered again: still one recalled copy
+            body = bytes(line.package)
+            return body
+        body = in_transaction(check)
+        response = self.post(body, sign(body))
+        self.assertEqual(response.status_code, 200, response.data)
+        self.assertEqual(len(received(document_id)), 1)
+
+    def test_recall_unknown(self):
+        "The recall of a document never received is refused"
+        body = package(business_type=1, business_reason="Nhầm")
+        response = self.post(body, sign(body))
+        self.assertEqual(response.status_code, 400, response.data)
+        self.assertEqual(edxml.parse_status(response.data).code, '02')
+        self.assertEqual(received(edxml.parse(body).document_id), [])
+
+
+class TransferTestCase(StatusTests, RecallTests, RouteTestCase):
     "The edXML exchange between two agencies over HTTP"
     module = 'egov_document'
 
