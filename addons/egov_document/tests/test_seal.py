@@ -13,6 +13,7 @@ import tempfile
 import unittest
 
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.modules.egov_base.tests.tools import as_user
 from trytond.modules.egov_document import placement
 from trytond.modules.egov_document.exceptions import (
@@ -309,10 +310,14 @@ class SealTestCase(TestCase):
         IssueWizard = pool.get('egov.document.issue', type='wizard')
         _, seal, _ = self.identities()
         document = self.signed_draft(appendix=False)
+        context = dict(active_model='egov.document', active_id=document.id,
+            active_ids=[document.id])
+        # Issuing is the clerks' business
+        with as_user(LEADER), Transaction().set_context(context):
+            with self.assertRaises(AccessError):
+                IssueWizard.create()
         with as_user(CLERK):
-            with Transaction().set_context(
-                    active_model='egov.document', active_id=document.id,
-                    active_ids=[document.id]):
+            with Transaction().set_context(context):
                 session_id, _, _ = IssueWizard.create()
                 wizard = IssueWizard(session_id)
                 values = wizard.default_start(None)
