@@ -7,7 +7,10 @@ The provincial People's Committee on instance 1 sends a notice to the city
 of Đồng Xoài on instance 2 through the outbox: it arrives as a draft in the
 city's incoming documents.  Then what must be refused is: a malformed
 package, a package for another agency (sent back to instance 1's outbox),
-and the same package delivered twice gives one document.
+and the same package delivered twice gives one document.  Đồng Xoài then
+registers, assigns and processes the notice: the province receives each
+status (accepted, assigned, in processing, done); and the province's
+recall reaches Đồng Xoài's copy with its reason.
 
 The test configures the instances and runs their outbox with this file
 run as a script in the instance's environment (``python test_exchange.py
@@ -204,6 +207,15 @@ class ExchangeTestCase(unittest.TestCase):
             sign(package, secret='not-the-secret-of-the-partners'))
 
         cls.received = cls.two.run('received', company=B_CODE)
+
+        # Đồng Xoài registers, assigns and processes the notice: each step
+        # goes back to the province as a status; then the province recalls
+        # it and the recall reaches Đồng Xoài
+        cls.processed = cls.two.run('process_received', company=B_CODE)
+        cls.statuses = cls.one.run('statuses', company=A_CODE)
+        cls.recall = cls.one.run('recall_and_deliver', company=A_CODE,
+            reason="Ban hành nhầm thời gian tiếp công dân")
+        cls.after_recall = cls.two.run('received', company=B_CODE)
         cls.duration = time.monotonic() - started
 
     def status(self, data):
@@ -266,6 +278,32 @@ class ExchangeTestCase(unittest.TestCase):
             edxml.parse(self.wrong).document_id)
         self.assertEqual(answer.sender.organ_id, B_CODE)
         self.assertEqual(len(self.received), 1)
+
+    def test_statuses(self):
+        "The province sees how Đồng Xoài processes its notice"
+        document_id = self.sent[0]['lines'][0]['document_id']
+        self.assertEqual(self.processed['statuses'],
+            ['03', '04', '05', '06'])
+        self.assertEqual(self.processed['lines'],
+            [['sent', '01']] * 4)
+        statuses = self.statuses[document_id]
+        self.assertEqual([(s['partner'], s['code']) for s in statuses],
+            [(B_CODE, c) for c in ['03', '04', '05', '06']])
+        self.assertIn("Đồng Xoài", statuses[0]['description'])
+        # The notice sent back by instance 2 has no status
+        self.assertNotIn(self.sent[1]['lines'][0]['document_id'],
+            self.statuses)
+
+    def test_recall(self):
+        "The province's recall reaches Đồng Xoài's copy with its reason"
+        line, = self.recall
+        self.assertEqual((line['state'], line['status_code']),
+            ('sent', '01'))
+        received, = self.after_recall
+        self.assertEqual(received['edxml_document_id'], line['document_id'])
+        self.assertEqual(received['state'], 'recalled')
+        self.assertEqual(received['recall_reason'],
+            "Ban hành nhầm thời gian tiếp công dân")
 
     def test_forged(self):
         "A package signed with another secret is refused (403)"
@@ -361,6 +399,86 @@ def issue_and_deliver(company, documents):
     return result
 
 
+def process_received(company):
+    """Register the received notice, assign it to the leader, answer and
+    close it, then deliver the outbox (the statuses back to the sender)"""
+    import datetime as dt
+
+    from trytond.pool import Pool
+    pool = Pool()
+    Document = pool.get('egov.document')
+    Assignment = pool.get('egov.document.assignment')
+    Outbox = pool.get('egov.document.exchange.outbox')
+    User = pool.get('res.user')
+    document, = Document.search([
+            ('company', '=', _agency(company).id),
+            ('edxml_document_id', '!=', None),
+            ])
+    leader, = User.search([('login', '=', 'lanhdao.dongxoai')])
+    statuses = []
+    Document.register_arrival([document])
+    statuses.append(Document(document.id).exchange_status)
+    Document.distribute([document], lead=leader.id,
+        deadline=dt.date.today() + dt.timedelta(days=10),
+        instruction="Phòng Nội vụ tham mưu")
+    statuses.append(Document(document.id).exchange_status)
+    assignment, = Document(document.id).assignments
+    Assignment.write([assignment], {'answer': "Đã bố trí lịch"})
+    statuses.append(Document(document.id).exchange_status)
+    Assignment.done([assignment])
+    statuses.append(Document(document.id).exchange_status)
+    lines = Outbox.search([('kind', '=', 'status')], order=[('id', 'ASC')])
+    Outbox.deliver(lines)
+    return {
+        'statuses': statuses,
+        'lines': [[l.state, l.status_code] for l in Outbox.browse(lines)],
+        }
+
+
+def statuses(company):
+    "The statuses the agency received, per edXML document id"
+    from trytond.pool import Pool
+    pool = Pool()
+    Outbox = pool.get('egov.document.exchange.outbox')
+    result = {}
+    for line in Outbox.search([
+                ('document.company', '=', _agency(company).id),
+                ('kind', '=', 'document'),
+                ], order=[('id', 'ASC')]):
+        found = [{
+                'partner': s.partner.organ_id,
+                'code': s.code,
+                'description': s.description,
+                } for s in reversed(line.document.exchange_statuses)
+            if s.partner == line.partner]
+        if found:
+            result[line.document_id] = found
+    return result
+
+
+def recall_and_deliver(company, reason):
+    "Recall the first notice of the agency, then deliver the outbox"
+    from trytond.pool import Pool
+    pool = Pool()
+    Document = pool.get('egov.document')
+    Outbox = pool.get('egov.document.exchange.outbox')
+    document, = Document.search([
+            ('company', '=', _agency(company).id),
+            ('direction', '=', 'outgoing'),
+            ('state', '=', 'issued'),
+            ('exchange_outbox.state', '=', 'sent'),
+            ])
+    document.recall_reason = reason
+    document.save()
+    Document.recall([document])
+    Outbox.deliver_outbox()
+    return [{
+            'document_id': l.document_id,
+            'state': l.state,
+            'status_code': l.status_code,
+            } for l in Outbox.search([('kind', '=', 'revoke')])]
+
+
 def received(company):
     "The documents the agency received as edXML packages"
     from trytond.pool import Pool
@@ -373,6 +491,7 @@ def received(company):
             'number': d.number,
             'notation': d.notation,
             'abstract': d.abstract,
+            'recall_reason': d.recall_reason,
             'files': _files(d),
             } for d in Document.search([
                 ('company', '=', _agency(company).id),
@@ -384,7 +503,8 @@ def main(action, params):
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     Pool(DATABASE).init()
-    actions = {f.__name__: f for f in [partners, issue_and_deliver, received]}
+    actions = {f.__name__: f for f in [partners, issue_and_deliver, received,
+            process_received, statuses, recall_and_deliver]}
     from trytond.transaction import TransactionError
     extras = {}
     while True:

@@ -441,6 +441,11 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
     signed = fields.Boolean("Signed", readonly=True,
         states={'invisible': Eval('direction') != 'outgoing'},
         help="The signer signed the document's PDF digitally.")
+    sealed = fields.Boolean("Agency's Signature", readonly=True,
+        states={'invisible': Eval('direction') != 'outgoing'},
+        help="The agency signed the document's PDF (with its seal, the "
+        "number and the date of issue) and its appendices digitally when "
+        "it was issued.")
     recipient_agencies = fields.Many2Many(
         'egov.document-company.company', 'document', 'company',
         "Recipient Agencies on the Platform",
@@ -529,7 +534,14 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
                     },
                 'issue': {
                     'invisible': (Eval('state') != 'approved')
+                    | (Eval('direction') != 'outgoing')
+                    | Eval('signed', False),
+                    'depends': ['state', 'direction', 'signed'],
+                    },
+                'issue_signed': {
+                    'invisible': (Eval('state') != 'approved')
                     | (Eval('direction') != 'outgoing'),
+                    'icon': 'tryton-ok',
                     'depends': ['state', 'direction'],
                     },
                 'cancel': {
@@ -657,7 +669,8 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
         default = dict(default or {})
         for name in ['register', 'year', 'register_number', 'code',
                 'arrival_number', 'arrival_date', 'duplicate_of',
-                'passed_on', 'source', 'recall_reason']:
+                'passed_on', 'source', 'recall_reason', 'signed',
+                'sealed']:
             default.setdefault(name, None)
         default.setdefault('state', 'draft')
         default.setdefault('received_copies', None)
@@ -822,7 +835,24 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
                     'egov_document.msg_sign_no_pdf',
                     document=self.rec_name))
         main = mains[0]
-        signed = identity.sign(bytes(main.data), main.name, secret=secret)
+        data = bytes(main.data)
+        appearance = None
+        if identity.image:
+            # His image where the draft marks it, or above his name
+            from trytond.modules.egov_signature import pades
+
+            from . import placement
+            try:
+                found = placement.signer_box(data, self.signer_name,
+                    size=placement.SIGNATURE_SIZE)
+            except pades.SignatureError:
+                found = None
+            if found:
+                page, box = found
+                appearance = pades.Appearance(
+                    box=box, page=page, image=bytes(identity.image))
+        signed = identity.sign(data, main.name, secret=secret,
+            appearance=appearance)
         # The signed PDF replaces the draft's file (egov_signature's log
         # keeps the signing); the signer approves by signing: the workflow
         # writes what a leader may not write by hand
@@ -836,7 +866,44 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('issued')
     def issue(cls, documents):
         """Number and date outgoing documents in the agency's register of
-        the year"""
+        the year and deliver them, without the agency's digital signature:
+        the documents approved without a digital signature (signed and
+        sealed on paper).  A document the signer signed digitally is issued
+        with the agency's signature (issue_with)."""
+        for document in documents:
+            if document.signed:
+                raise DocumentValidationError(gettext(
+                        'egov_document.msg_issue_needs_seal',
+                        document=document.rec_name))
+        cls._number(documents)
+        cls.save(documents)
+        cls.deliver(documents)
+
+    @classmethod
+    @ModelView.button_action('egov_document.wizard_issue')
+    def issue_signed(cls, documents):
+        pass
+
+    @classmethod
+    @Workflow.transition('issued')
+    def issue_with(cls, documents, identity, secret=None):
+        """Number and date outgoing documents, write the number and date
+        into their signed PDF and apply the agency's digital signature with
+        its seal, sign their appendices with the agency's text signature,
+        then deliver them; all in the transaction that takes the numbers
+        (a refused signature gives the numbers back)"""
+        for document in documents:
+            document.check_agency_identity(identity)
+            document.check_files_to_seal()
+        cls._number(documents)
+        for document in documents:
+            document.seal(identity, secret)
+        cls.save(documents)
+        cls.deliver(documents)
+
+    @classmethod
+    def _number(cls, documents):
+        "Give the documents their number, notation and date of issue"
         cls._lock_registers(documents)
         for document in documents:
             if document.direction != 'outgoing':
@@ -869,8 +936,90 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
                 raise DocumentValidationError(gettext(
                         'egov_document.msg_classified_exchange',
                         document=document.rec_name))
-        cls.save(documents)
-        cls.deliver(documents)
+
+    def check_agency_identity(self, identity):
+        "The identity must be the seal of the document's agency"
+        from trytond.modules.egov_signature.signature import (
+            SERVER_KEY_STORAGES)
+        if (identity.kind != 'agency' or identity.company != self.company
+                or identity.key_storage not in SERVER_KEY_STORAGES):
+            raise DocumentAccessError(gettext(
+                    'egov_document.msg_issue_identity',
+                    identity=identity.rec_name,
+                    agency=self.company.rec_name))
+        if not identity.image:
+            raise DocumentValidationError(gettext(
+                    'egov_document.msg_issue_identity_image',
+                    identity=identity.rec_name))
+
+    def check_files_to_seal(self):
+        """The document has its PDF, and its appendices are PDF files (the
+        agency signs each of them)"""
+        if not self._main_pdf():
+            raise DocumentValidationError(gettext(
+                    'egov_document.msg_issue_no_pdf',
+                    document=self.rec_name))
+        for file in self.files:
+            if file.kind == 'appendix' and file.mimetype != 'application/pdf':
+                raise DocumentValidationError(gettext(
+                        'egov_document.msg_issue_appendix_pdf',
+                        document=self.rec_name, file=file.name))
+
+    def _main_pdf(self):
+        mains = [f for f in self.files
+            if f.kind == 'main' and f.mimetype == 'application/pdf']
+        return mains[0] if mains else None
+
+    def seal(self, identity, secret=None):
+        """Write the number and the date of issue into the document's PDF
+        and sign it with the agency's identity and seal, in one revision
+        after the signer's signature; sign each appendix with the agency's
+        text signature at the top right of its first page"""
+        from trytond.modules.egov_signature import pades
+
+        from . import placement
+        File = Pool().get('egov.document.file')
+        main = self._main_pdf()
+        data = bytes(main.data)
+        image = bytes(identity.image)
+        field = 'CoQuan%s' % identity.id
+        try:
+            found = placement.seal_box(data, image, self.signer_name)
+            marks = [placement.number_mark(data, self.code),
+                placement.date_mark(data, self.place, self.date)]
+        except pades.SignatureError as exception:
+            raise DocumentFileError(gettext(
+                    'egov_document.msg_file_unreadable',
+                    filename=main.name)) from exception
+        if not found:
+            raise DocumentValidationError(gettext(
+                    'egov_document.msg_issue_seal_place',
+                    document=self.rec_name, placeholder=(
+                        placement.SIGNER_PLACEHOLDER)))
+        page, box = found
+        signed = {main: identity.sign(data, '%s (%s)' % (
+                    self.code, main.name), secret=secret,
+                appearance=pades.Appearance(box=box, page=page, image=image),
+                field_name=field, marks=marks)}
+        text = pades.appendix_text(self.code)
+        for file in self.files:
+            if file.kind != 'appendix':
+                continue
+            appendix = bytes(file.data)
+            try:
+                box = placement.appendix_box(appendix)
+            except pades.SignatureError as exception:
+                raise DocumentFileError(gettext(
+                        'egov_document.msg_file_unreadable',
+                        filename=file.name)) from exception
+            signed[file] = identity.sign(appendix, '%s (%s)' % (
+                    self.code, file.name), secret=secret,
+                appearance=pades.Appearance(box=box, text=text),
+                field_name=field)
+        with without_check_access():
+            for file, data in signed.items():
+                File.write([file], {'data': data})
+            self.sealed = True
 
     @classmethod
     def deliver(cls, documents):
@@ -1057,4 +1206,54 @@ class Sign(Wizard):
 
     def transition_sign(self):
         self.record.sign_with(self.start.identity, self.start.secret)
+        return 'end'
+
+
+class IssueStart(ModelView):
+    __string__ = "Issue and Sign"
+    __name__ = 'egov.document.issue.start'
+
+    document = fields.Many2One('egov.document', "Document", readonly=True)
+    identities = fields.Many2Many(
+        'egov.signature.identity', None, None, "Identities", readonly=True)
+    identity = fields.Many2One(
+        'egov.signature.identity', "Agency's Signing Identity",
+        required=True, domain=[('id', 'in', Eval('identities', []))],
+        help="The agency's digital signature, with its seal.")
+    secret = fields.Char("PIN or Password", strip=False,
+        help="The PIN of the agency's token (or the password of its key); "
+        "it is not stored.")
+
+
+class Issue(Wizard):
+    "The clerk numbers, dates, signs with the agency's seal and issues"
+    __string__ = "Issue and Sign"
+    __name__ = 'egov.document.issue'
+
+    start = StateView('egov.document.issue.start',
+        'egov_document.document_issue_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Issue", 'issue', 'tryton-ok', default=True),
+            ])
+    issue = StateTransition()
+
+    def default_start(self, fields):
+        pool = Pool()
+        Identity = pool.get('egov.signature.identity')
+        from trytond.modules.egov_signature.signature import (
+            SERVER_KEY_STORAGES)
+        identities = Identity.search([
+                ('kind', '=', 'agency'),
+                ('company', '=', self.record.company.id),
+                ('key_storage', 'in', SERVER_KEY_STORAGES),
+                ])
+        return {
+            'document': self.record.id,
+            'identities': [i.id for i in identities],
+            'identity': identities[0].id if identities else None,
+            }
+
+    def transition_issue(self):
+        self.model.issue_with(
+            [self.record], self.start.identity, self.start.secret)
         return 'end'

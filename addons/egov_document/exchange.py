@@ -9,7 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
@@ -34,8 +34,9 @@ class Document(metaclass=PoolMeta):
     edxml_document_id = fields.Char("edXML Document ID", readonly=True,
         help="The identifier of the document in the exchange packages.")
 
-    def to_edxml(self, recipients):
-        "The edXML package of the issued document for the recipient organs"
+    def to_edxml(self, recipients, business_type=0, reason=None):
+        """The edXML package of the issued document for the recipient
+        organs; business_type 1 recalls (revokes) it with the reason"""
         if self.state != 'issued':
             raise DocumentStateError(gettext(
                     'egov_document.msg_edxml_not_issued',
@@ -64,6 +65,7 @@ class Document(metaclass=PoolMeta):
             appendixes=[a[:250] for a in (self.appendices or '').splitlines()
                 if a.strip()],
             to_places=[r.name[:150] for r in recipients],
+            business_type=business_type, business_reason=reason,
             trace=[(sender.organ_id, now())],
             attachments=[edxml.Attachment(
                     content_id='%s' % f.id, name=f.name,
@@ -109,6 +111,24 @@ class Document(metaclass=PoolMeta):
                 ('edxml_document_id', '=', message.document_id),
                 ('state', '!=', 'cancelled'),
                 ], limit=1)
+        if message.business_type == 1:
+            # The sender recalls (thu hồi) the document it sent
+            if not existing:
+                raise DocumentValidationError(gettext(
+                        'egov_document.msg_edxml_revoke_unknown',
+                        document=message.document_id,
+                        agency=company.rec_name))
+            document, = existing
+            if document.state != 'recalled':
+                with without_check_access():
+                    cls.write([document], {
+                            'state': 'recalled',
+                            'recall_reason': (message.business_reason
+                                or '').strip() or gettext(
+                                'egov_document.msg_edxml_revoked',
+                                sender=message.sender.name),
+                            })
+            return document, False
         if existing:
             # The same package delivered twice
             return existing[0], False

@@ -40,6 +40,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wsgi import app
 
 from . import edxml
+from .assignment import ACTING_ROLES
 from .document import now
 from .exceptions import DocumentValidationError
 from .exchange import organ
@@ -221,6 +222,11 @@ class Partner(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
             if not message.document_id:
                 raise edxml.EdXMLError('missing', element='DocumentId')
         except edxml.EdXMLError as exception:
+            if (exception.code == 'namespace'
+                    and exception.params.get('root') == (
+                        '{%s}Envelope' % edxml.SOAP_NS)):
+                # Not a package: the status of a document sent to it
+                return cls._receive_status(partners, body)
             logger.warning("edXML from %s refused: %s", organ_id, exception)
             return _status(400, '02', gettext(
                     'egov_document.msg_edxml_invalid',
@@ -245,14 +251,24 @@ class Partner(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
         received = []
         try:
             for partner in addressed:
-                received.append(
-                    Document.from_edxml(body, partner.company))
+                document, created = Document.from_edxml(
+                    body, partner.company)
+                if created:
+                    document.exchange_partner = partner
+                    document.save()
+                received.append((document, created))
         except UserError as exception:
             logger.warning("edXML %s from %s refused: %s",
                 message.document_id, organ_id, exception.message)
             return _status(400, '02', exception.message,
                 message.document_id, receiver)
         created = any(c for _, c in received)
+        if message.business_type == 1:
+            logger.info("edXML %s from %s recalled from %s",
+                message.document_id, organ_id, names)
+            return _status(200, '01', gettext(
+                    'egov_document.msg_exchange_recalled', agency=names),
+                message.document_id, receiver)
         logger.info("edXML %s from %s received by %s%s",
             message.document_id, organ_id, names,
             '' if created else ' (again)')
@@ -261,6 +277,74 @@ class Partner(AuditMixin, DeactivableMixin, ModelSQL, ModelView):
                 if created else 'egov_document.msg_exchange_received_again',
                 agency=names),
             message.document_id, receiver)
+
+    @classmethod
+    def _receive_status(cls, partners, body):
+        """Record the status the partner reports of a document sent to it
+        (accepted, assigned, in processing, done, rejected)"""
+        pool = Pool()
+        Outbox = pool.get('egov.document.exchange.outbox')
+        Status = pool.get('egov.document.exchange.status')
+        organ_id = partners[0].organ_id
+        receiver = organ(partners[0].company)
+        try:
+            status = edxml.parse_status(body)
+        except edxml.EdXMLError as exception:
+            logger.warning(
+                "edXML status from %s refused: %s", organ_id, exception)
+            return _status(400, '02', gettext(
+                    'egov_document.msg_edxml_invalid',
+                    reason=exception.code,
+                    details=', '.join(
+                        '%s' % v for v in exception.params.values())),
+                'sha256:' + hashlib.sha256(body).hexdigest(), receiver)
+        document_id = status.response_for_document_id
+        lines = Outbox.search([
+                ('document_id', '=', document_id),
+                ('partner', 'in', [p.id for p in partners]),
+                ('kind', '=', 'document'),
+                ], order=[('id', 'ASC')])
+        if (status.sender.organ_id != organ_id or not lines
+                or status.code not in edxml.STATUS_CODES):
+            logger.warning("edXML status %s of %s from %s refused",
+                status.code, document_id, organ_id)
+            return _status(400, '02', gettext(
+                    'egov_document.msg_exchange_status_unknown',
+                    document=document_id, organ=organ_id),
+                document_id, receiver)
+        receiver = organ(lines[0].document.company)
+        timestamp = status.timestamp.astimezone(dt.timezone.utc).replace(
+            tzinfo=None)
+        seen = set()
+        for line in lines:
+            key = (line.document, line.partner)
+            if key in seen:
+                continue
+            seen.add(key)
+            # The same status delivered twice is one line
+            if not Status.search([
+                        ('document', '=', line.document.id),
+                        ('partner', '=', line.partner.id),
+                        ('code', '=', status.code),
+                        ('timestamp', '=', timestamp),
+                        ]):
+                Status.create([{
+                            'document': line.document.id,
+                            'partner': line.partner.id,
+                            'code': status.code,
+                            'description': (status.description or '')[
+                                :EXCERPT * 4] or None,
+                            'timestamp': timestamp,
+                            'staff': ' - '.join(filter(None, [
+                                        status.staff_name,
+                                        status.staff_department])) or None,
+                            'received': now(),
+                            }])
+        logger.info("edXML status %s of %s received from %s",
+            status.code, document_id, organ_id)
+        return _status(200, '01', gettext(
+                'egov_document.msg_exchange_status_received',
+                agency=receiver.name), document_id, receiver)
 
 
 def _plain(status, text):
@@ -305,6 +389,39 @@ class DocumentPartner(ModelSQL):
         ondelete='RESTRICT')
 
 
+STATUSES = [
+    ('01', "Received"),
+    ('02', "Rejected"),
+    ('03', "Accepted"),
+    ('04', "Assigned"),
+    ('05', "In Processing"),
+    ('06', "Done"),
+    ('13', "Recalled"),
+    ]
+
+
+class Status(ModelSQL, ModelView):
+    "The processing of a document by a partner, as the partner reports it"
+    __string__ = "Exchange Status"
+    __name__ = 'egov.document.exchange.status'
+
+    document = fields.Many2One('egov.document', "Document", required=True,
+        readonly=True, ondelete='CASCADE')
+    partner = fields.Many2One('egov.document.exchange.partner', "Partner",
+        required=True, readonly=True, ondelete='RESTRICT')
+    code = fields.Selection(STATUSES, "Status", required=True, readonly=True,
+        sort=False)
+    description = fields.Text("Description", readonly=True)
+    timestamp = fields.DateTime("Reported On", readonly=True)
+    staff = fields.Char("Staff", readonly=True)
+    received = fields.DateTime("Received On", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('timestamp', 'DESC'), ('id', 'DESC')]
+
+
 class Outbox(Workflow, ModelSQL, ModelView):
     "An edXML package to deliver to an exchange partner"
     __string__ = "Exchange Outbox"
@@ -314,6 +431,13 @@ class Outbox(Workflow, ModelSQL, ModelView):
         readonly=True, ondelete='CASCADE')
     partner = fields.Many2One('egov.document.exchange.partner', "Partner",
         required=True, readonly=True, ondelete='RESTRICT')
+    kind = fields.Selection([
+            ('document', "Document"),
+            ('status', "Status"),
+            ('revoke', "Recall"),
+            ], "Kind", required=True, readonly=True,
+        help="The package of an issued document, or the status of a "
+        "received one sent back to its sender.")
     document_id = fields.Char("edXML Document ID", readonly=True)
     package = fields.Binary("Package", filename='package_name',
         file_id='package_id', readonly=True)
@@ -357,6 +481,10 @@ class Outbox(Workflow, ModelSQL, ModelView):
     def default_attempts():
         return 0
 
+    @staticmethod
+    def default_kind():
+        return 'document'
+
     def get_rec_name(self, name):
         return '%s → %s' % (self.document.rec_name, self.partner.rec_name)
 
@@ -387,10 +515,59 @@ class Outbox(Workflow, ModelSQL, ModelView):
         return lines
 
     @classmethod
+    def queue_status(cls, document, code, description):
+        """The line that sends the status of a received document back to
+        the partner that sent it"""
+        status = edxml.build_status(edxml.Status(
+                response_for_document_id=document.edxml_document_id,
+                sender=organ(document.company), code=code,
+                description=description, timestamp=now()))
+        return cls(document=document, partner=document.exchange_partner,
+            kind='status', document_id=document.edxml_document_id,
+            package=status, package_name=('%s-%s.xml' % (
+                    document.code or document.id, code)).replace('/', '_'),
+            state='pending', attempts=0, next_attempt=now())
+
+    @classmethod
+    def queue_recall(cls, document):
+        """The lines that recall the issued document from the partners
+        that received it; what was not delivered yet is not any more"""
+        lines, stopped = [], []
+        partners = set()
+        for line in document.exchange_outbox:
+            if line.kind != 'document':
+                continue
+            if line.state == 'sent':
+                partners.add(line.partner)
+            elif line.state == 'pending':
+                stopped.append(line)
+        for line in stopped:
+            line.state = 'failed'
+            line.next_attempt = None
+            line.last_error = gettext('egov_document.msg_outbox_recalled',
+                document=document.rec_name)
+        for partner in sorted(partners, key=lambda p: p.id):
+            package = document.to_edxml([partner.organ()], business_type=1,
+                reason=document.recall_reason)
+            lines.append(cls(document=document, partner=partner,
+                    kind='revoke',
+                    document_id=edxml.parse(package).document_id,
+                    package=package,
+                    package_name=('%s-thu-hoi.edxml' % (
+                            document.code or document.id)).replace('/', '_'),
+                    state='pending', attempts=0, next_attempt=now()))
+        return lines + stopped
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('pending')
     def retry(cls, lines):
         "Deliver the lines again (after the partner fixed the problem)"
+        for line in lines:
+            if line.kind == 'document' and line.document.state == 'recalled':
+                raise DocumentValidationError(gettext(
+                        'egov_document.msg_outbox_recalled',
+                        document=line.document.rec_name))
         cls.write(lines, {'attempts': 0, 'next_attempt': now()})
 
     @classmethod
@@ -537,6 +714,23 @@ class Document(metaclass=PoolMeta):
         help="The delivery of the document to each recipient on another "
         "system.")
 
+    exchange_partner = fields.Many2One(
+        'egov.document.exchange.partner', "Received From", readonly=True,
+        ondelete='RESTRICT',
+        states={'invisible': ~Eval('exchange_partner')},
+        help="The partner on another system that sent the document: it is "
+        "told how the document is processed.")
+    exchange_status = fields.Selection([(None, "")] + STATUSES,
+        "Status Reported", readonly=True, sort=False,
+        states={'invisible': ~Eval('exchange_partner')},
+        help="The last processing status sent back to the sender.")
+    exchange_statuses = fields.One2Many(
+        'egov.document.exchange.status', 'document',
+        "Processing by the Recipients", readonly=True,
+        states={'invisible': Eval('direction') != 'outgoing'},
+        help="What the recipients on other systems report of their "
+        "processing of the document.")
+
     @classmethod
     def validate_fields(cls, documents, field_names):
         super().validate_fields(documents, field_names)
@@ -551,8 +745,100 @@ class Document(metaclass=PoolMeta):
     @classmethod
     def copy(cls, documents, default=None):
         default = dict(default or {})
-        default.setdefault('exchange_outbox', None)
+        for name in ['exchange_outbox', 'exchange_partner', 'exchange_status',
+                'exchange_statuses']:
+            default.setdefault(name, None)
         return super().copy(documents, default=default)
+
+    def _exchange_status(self):
+        """The status of QCVN 102 of the received document: accepted when
+        registered, assigned, in processing once someone answered, done,
+        rejected when cancelled"""
+        if self.state == 'cancelled':
+            return '02'
+        if self.state != 'registered':
+            return None
+        processing = self.processing_state
+        if processing == 'unassigned':
+            return '03'
+        if processing == 'done':
+            return '06'
+        acting = [a for a in self.assignments
+            if a.state != 'withdrawn' and a.role in ACTING_ROLES]
+        if any(a.state == 'done' or (a.answer or '').strip()
+                for a in acting):
+            return '05'
+        return '04'
+
+    def _exchange_description(self, code):
+        key = {
+            '02': 'msg_exchange_status_rejected',
+            '03': 'msg_exchange_status_accepted',
+            '04': 'msg_exchange_status_assigned',
+            '05': 'msg_exchange_status_processing',
+            '06': 'msg_exchange_status_done',
+            }[code]
+        return gettext('egov_document.' + key, agency=self.company.rec_name,
+            number=self.arrival_number or '',
+            deadline=self.deadline.strftime('%d/%m/%Y')
+            if self.deadline else '-')
+
+    @classmethod
+    def report_status(cls, documents):
+        """Queue the status of the received documents back to the partners
+        that sent them, when it changed"""
+        Outbox = Pool().get('egov.document.exchange.outbox')
+        with Transaction().set_user(0), without_check_access():
+            documents = cls.browse([d.id for d in documents
+                    if d.direction == 'incoming' and d.exchange_partner
+                    and d.edxml_document_id])
+            lines, changed = [], {}
+            for document in documents:
+                code = document._exchange_status()
+                if not code or code == document.exchange_status:
+                    continue
+                with Transaction().set_context(
+                        language=_language(document.company)
+                        or Transaction().language):
+                    description = document._exchange_description(code)
+                lines.append(Outbox.queue_status(document, code, description))
+                changed.setdefault(code, []).append(document)
+            if lines:
+                Outbox.save(lines)
+            for code, documents in changed.items():
+                cls.write(documents, {'exchange_status': code})
+
+    @classmethod
+    def register_arrival(cls, documents):
+        super().register_arrival(documents)
+        cls.report_status(documents)
+
+    @classmethod
+    def recall(cls, documents):
+        """Recall the issued documents from the agencies of the platform
+        and from the partners on other systems (a revoke package)"""
+        Outbox = Pool().get('egov.document.exchange.outbox')
+        lines = []
+        for document in documents:
+            if (document.direction == 'outgoing'
+                    and document.state == 'issued'
+                    and (document.recall_reason or '').strip()):
+                lines += Outbox.queue_recall(document)
+        super().recall(documents)
+        if lines:
+            with Transaction().set_user(0), without_check_access():
+                Outbox.save(lines)
+
+    @classmethod
+    def cancel(cls, documents):
+        super().cancel(documents)
+        cls.report_status(documents)
+
+    @classmethod
+    def distribute(cls, documents, *args, **kwargs):
+        result = super().distribute(documents, *args, **kwargs)
+        cls.report_status(documents)
+        return result
 
     @classmethod
     def deliver(cls, documents):
@@ -570,6 +856,26 @@ class Document(metaclass=PoolMeta):
         if lines:
             with Transaction().set_user(0), without_check_access():
                 Outbox.save(lines)
+
+
+class Assignment(metaclass=PoolMeta):
+    __name__ = 'egov.document.assignment'
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        documents = {a.document for assignments, values in zip(
+                actions, actions) if 'answer' in values
+            for a in assignments}
+        if documents:
+            Pool().get('egov.document').report_status(list(documents))
+
+    @classmethod
+    def done(cls, assignments):
+        super().done(assignments)
+        Pool().get('egov.document').report_status(
+            list({a.document for a in assignments}))
 
 
 class Cron(metaclass=PoolMeta):

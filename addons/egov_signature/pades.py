@@ -20,16 +20,21 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from PIL import Image
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import (
+    GlyphAccumulator, GlyphAccumulatorFactory)
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import (
+    AxisAlignment, BoxConstraints, InnerScaling, Margins, SimpleBoxLayoutRule)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.signers import cms_embedder
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.stamp import StaticStampStyle, TextStampStyle
+from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -68,6 +73,41 @@ def serif_font():
     raise SignatureError(
         "No serif font covering Vietnamese found "
         "(install fonts-liberation2)", 'font')
+
+
+class _Accumulator(GlyphAccumulator):
+    """pyHanko writes the glyph widths (/W) and the positions of a line
+    (TJ) in the font's units, where PDF wants thousandths of the text size:
+    with the serif fonts (2048 units to the em) the letters of a text
+    signature spread twice too wide.  Here the shaping works in thousandths
+    of an em and the widths are put in thousandths."""
+
+    def _to_thousandths(self):
+        self._width_scale = 1000 / self.units_per_em
+        self.units_per_em = 1000
+        self.hb_font.scale = (1000, 1000)
+
+    def _get_cid_and_width(self, glyph_id):
+        if glyph_id in self._glyphs:
+            return self._glyphs[glyph_id]
+        cid, width = super()._get_cid_and_width(glyph_id)
+        self._glyphs[glyph_id] = result = (
+            cid, round(width * self._width_scale))
+        return result
+
+
+class _AccumulatorFactory(GlyphAccumulatorFactory):
+
+    def create_font_engine(self, writer, obj_stream=None):
+        engine = super().create_font_engine(writer, obj_stream=obj_stream)
+        engine.__class__ = _Accumulator
+        engine._to_thousandths()
+        return engine
+
+
+def serif_font_factory():
+    "The pyHanko font engine of the serif font, widths in thousandths"
+    return _AccumulatorFactory(serif_font())
 
 
 # Certificates and keys
@@ -174,10 +214,162 @@ class Appearance:
             return TextStampStyle(
                 stamp_text=self.text.replace('%', '%%'),
                 text_box_style=TextBoxStyle(
-                    font=GlyphAccumulatorFactory(serif_font()),
-                    font_size=10),
+                    font=serif_font_factory(), font_size=10),
                 border_width=0, background=None)
         return None
+
+
+@dataclass
+class Mark:
+    """Text that a signature writes elsewhere on a page: the number and
+    notation and the date of issue that the agency's clerk gives a document
+    the official signed before (Decree 30/2020, appendix I).
+
+    A mark is one more widget of the signature field, so that it is part of
+    the signature (the official's earlier signature stays valid: a new
+    signature field with its widgets is an allowed change, where text added
+    to the page is not).  box is (x1, y1, x2, y2) in PDF points; cover
+    paints the box white first (to hide a placeholder or blank line)."""
+    box: tuple
+    text: str
+    page: int = 0
+    font_size: float = 13
+    cover: bool = False
+
+
+def _single_or_first_widget(field):
+    """pyHanko draws a signature's appearance on the field's only widget;
+    a field with marks has more: the first one is the signature's own"""
+    try:
+        return _single_field_annot(field)
+    except Exception:
+        kids = field.get('/Kids') if field.get('/FT') == '/Sig' else None
+        if kids:
+            return kids[0].get_object()
+        raise
+
+
+_single_field_annot = cms_embedder.get_single_field_annot
+cms_embedder.get_single_field_annot = _single_or_first_widget
+
+
+def page_box(data, page=0):
+    "Return the (x1, y1, x2, y2) media box of the page of the PDF"
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        box = reader.find_page_for_modification(page)[0].get_object()
+        box = _inherited(box, '/MediaBox')
+        return tuple(float(v) for v in box)
+    except Exception as exception:
+        raise SignatureError(
+            "The file is not a readable PDF", 'unreadable') from exception
+
+
+def _inherited(page, key):
+    while page is not None:
+        if key in page:
+            return page[key]
+        page = page.get('/Parent')
+        page = page.get_object() if page is not None else None
+    raise KeyError(key)
+
+
+def signature_boxes(data):
+    """Return the (field name, page, box) of the visible signatures of the
+    PDF, in the order they were signed (the widget of each)"""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_regular_signatures
+        pages = {}
+        for number in range(int(reader.root['/Pages']['/Count'])):
+            ref = reader.find_page_for_modification(number)[0]
+            pages[ref.reference if hasattr(ref, 'reference') else ref] = (
+                number)
+    except Exception as exception:
+        raise SignatureError(
+            "The file is not a readable PDF", 'unreadable') from exception
+    found = []
+    for embedded in signatures:
+        field = embedded.sig_field
+        widget = (field['/Kids'][0].get_object() if '/Kids' in field
+            else field)
+        rect = [float(v) for v in widget.get('/Rect', [0, 0, 0, 0])]
+        x1, y1, x2, y2 = min(rect[0], rect[2]), min(rect[1], rect[3]), \
+            max(rect[0], rect[2]), max(rect[1], rect[3])
+        if x2 - x1 < 1 or y2 - y1 < 1:
+            continue
+        page = widget.raw_get('/P') if '/P' in widget else None
+        number = pages.get(getattr(page, 'reference', page), 0)
+        found.append((embedded.field_name, number, (x1, y1, x2, y2)))
+    return found
+
+
+def _add_marks(writer, field_spec, style, marks):
+    """Create the signature field with its own widget first and one widget
+    per mark after it, each mark with its appearance drawn now"""
+    pages = int(writer.root['/Pages']['/Count'])
+    field_spec = fields.SigFieldSpec(
+        field_spec.sig_field_name, on_page=field_spec.on_page,
+        box=field_spec.box, combine_annotation=False)
+    fields.append_signature_field(writer, field_spec)
+    field_ref = next(ref for name, _, ref in fields.enumerate_sig_fields(
+            writer, filled_status=False)
+        if name == field_spec.sig_field_name)
+    field = field_ref.get_object()
+    font = serif_font_factory()
+    # The text at its size on the left of its box, smaller only when longer
+    # than the box
+    layout = SimpleBoxLayoutRule(
+        x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+        margins=Margins(1, 1, 1, 1),
+        inner_content_scaling=InnerScaling.SHRINK_TO_FIT)
+    for mark in marks:
+        if not 0 <= mark.page < pages:
+            raise SignatureError(
+                "The document has %d pages: page %d does not exist" % (
+                    pages, mark.page + 1), 'page',
+                pages=pages, page=mark.page + 1)
+        x1, y1, x2, y2 = mark.box
+        width, height = x2 - x1, y2 - y1
+        stamp = TextStamp(writer, TextStampStyle(
+                stamp_text=mark.text.replace('%', '%%'),
+                text_box_style=TextBoxStyle(
+                    font=font, font_size=mark.font_size,
+                    box_layout_rule=layout),
+                border_width=0, background=None,
+                inner_content_layout=layout),
+            box=BoxConstraints(width=width, height=height))
+        text = stamp.register()
+        cover = b'q 1 g 0 0 %g %g re f Q ' % (width, height) \
+            if mark.cover else b''
+        appearance = generic.StreamObject({
+                generic.pdf_name('/Type'): generic.pdf_name('/XObject'),
+                generic.pdf_name('/Subtype'): generic.pdf_name('/Form'),
+                generic.pdf_name('/BBox'): generic.ArrayObject(
+                    [generic.FloatObject(v) for v in (0, 0, width, height)]),
+                generic.pdf_name('/Resources'): generic.DictionaryObject({
+                        generic.pdf_name('/XObject'):
+                        generic.DictionaryObject({
+                                generic.pdf_name('/Mark'): text})}),
+                }, stream_data=cover + b'q /Mark Do Q')
+        page_ref = writer.find_page_for_modification(mark.page)[0]
+        widget = writer.add_object(generic.DictionaryObject({
+                    generic.pdf_name('/Type'): generic.pdf_name('/Annot'),
+                    generic.pdf_name('/Subtype'): generic.pdf_name('/Widget'),
+                    # Printed and locked, like the signature's own widget
+                    generic.pdf_name('/F'): generic.NumberObject(4 | 128),
+                    generic.pdf_name('/Rect'): generic.ArrayObject(
+                        [generic.FloatObject(v) for v in mark.box]),
+                    # No /Parent, as pyHanko's own widget: readers (poppler)
+                    # then see one field with its widgets
+                    generic.pdf_name('/P'): page_ref,
+                    generic.pdf_name('/AP'): generic.DictionaryObject({
+                            generic.pdf_name('/N'):
+                            writer.add_object(appearance)}),
+                    }))
+        field['/Kids'].append(widget)
+        writer.register_annotation(page_ref, widget)
+    writer.mark_update(field_ref)
 
 
 def image_size(data):
@@ -336,16 +528,32 @@ def check_signing_certificate(certificate, when=None):
 
 def sign_pdf(data, signer, field_name='Signature1', appearance=None,
         tsa_url=None, certify=False, name=None, reason=None, location=None,
-        validation_context=None):
+        validation_context=None, marks=()):
     """Sign the PDF data with PAdES (ETSI.CAdES.detached, SHA-256) as an
     incremental update and return the signed PDF.
 
     B-B without a timestamp authority, B-T with tsa_url, B-LT when a
     validation_context able to fetch revocation data is given.  certify
-    locks the document against any further change but signatures."""
+    locks the document against any further change but signatures.  marks
+    (Mark) are texts the signature writes on the pages, in the same
+    revision (they need a visible appearance)."""
     writer = _open(data)
     check_signing_certificate(signer.signing_cert)
     field_spec, style = _field(writer, field_name, appearance)
+    if marks:
+        if field_spec is None:
+            raise SignatureError(
+                "Marks need a visible signature", 'failed',
+                reason="marks without appearance")
+        try:
+            _add_marks(writer, field_spec, style, marks)
+        except SignatureError:
+            raise
+        except Exception as exception:
+            raise SignatureError(
+                "Signing failed: %s" % exception, 'failed',
+                reason=str(exception)) from exception
+        field_spec = None
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm='sha256',
         subfilter=fields.SigSeedSubFilter.PADES,

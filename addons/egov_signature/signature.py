@@ -202,10 +202,12 @@ class Identity(
                 identity=self.rec_name))
 
     def sign(self, data, document_name, secret=None, appearance=None,
-            field_name=None, certify=False, tsa_url=None, ltv=False):
+            field_name=None, certify=False, tsa_url=None, ltv=False,
+            marks=()):
         """Sign the PDF data, log the signing and return the signed PDF;
         with ltv the revocation data of the chain is fetched and embedded
-        (B-LT with a timestamp authority)"""
+        (B-LT with a timestamp authority); marks (pades.Mark) are texts the
+        signature writes on the pages (the number and date of issue)"""
         pool = Pool()
         Log = pool.get('egov.signature.log')
         Anchor = pool.get('egov.signature.trust_anchor')
@@ -220,7 +222,7 @@ class Identity(
                     field_name=field_name or 'Signature%s' % self.id,
                     appearance=appearance, certify=certify,
                     tsa_url=tsa_url, name=self.subject,
-                    validation_context=context)
+                    validation_context=context, marks=marks)
             finally:
                 if session is not None:
                     session.close()

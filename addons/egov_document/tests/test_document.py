@@ -408,7 +408,7 @@ class DocumentTestCase(TestCase):
         with as_user('vanthu.dongxoai'):
             document = self.outgoing('QĐ', approver=leader)
             File.create([{'document': document.id, 'name': 'qd.pdf',
-                        'data': pdf_bytes("Quyết định")}])
+                        'data': pdf_bytes("[CHU_KY_LANH_DAO]")}])
             with self.assertRaises(AccessButtonError):
                 Document.issue([document])
             Document.submit_approval([document])
@@ -425,8 +425,17 @@ class DocumentTestCase(TestCase):
             self.assertTrue(document.signed)
             self.assertIn(b'/ByteRange', bytes(document.files[0].data))
         with as_user('vanthu.dongxoai'):
-            Document.issue([Document(document.id)])
+            # Signed digitally: issued with the agency's signature only
+            with self.assertRaises(AccessButtonError):
+                Document.issue([Document(document.id)])
+            with Transaction().set_context(_check_access=False), \
+                    self.assertRaises(DocumentValidationError):
+                Document.issue([Document(document.id)])
+            seal, = Identity.search([('kind', '=', 'agency')])
+            Document.issue_with(
+                [Document(document.id)], seal, 'Demo#Egov2026')
             self.assertEqual(Document(document.id).code, '01/QĐ-UBND')
+            self.assertTrue(Document(document.id).sealed)
         self.assertNotEqual(other_leader, leader)
 
     @with_transaction()

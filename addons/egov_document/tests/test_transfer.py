@@ -187,7 +187,159 @@ class CannedOpener:
         return _Answer(self.status, self.data)
 
 
-class TransferTestCase(RouteTestCase):
+class StatusTests:
+    "The recipient tells the sender how it processes the document"
+
+    def deliver(self):
+        "Deliver every pending line of both sides, through the endpoint"
+        Outbox = Pool(DB_NAME).get('egov.document.exchange.outbox')
+        opener = AppOpener()
+        with patch.object(transfer, '_opener', return_value=opener):
+            in_transaction(lambda: Outbox.deliver_outbox())
+        return opener
+
+    def test_statuses_reported(self):
+        "Accepted, assigned, in processing, done: A sees each of them"
+        pool = Pool(DB_NAME)
+        Document = pool.get('egov.document')
+        Outbox = pool.get('egov.document.exchange.outbox')
+        Assignment = pool.get('egov.document.assignment')
+        User = pool.get('res.user')
+
+        def setup():
+            line, = self.issue([B_CODE]).exchange_outbox
+            return line.document.id, line.document_id
+        sent_id, document_id = in_transaction(setup)
+        self.deliver()
+
+        def received_document():
+            document, = Document.search([
+                    ('edxml_document_id', '=', document_id)])
+            return document
+
+        def statuses():
+            return [(s.partner.organ_id, s.code)
+                for s in reversed(Document(sent_id).exchange_statuses)]
+
+        def register():
+            document = received_document()
+            self.assertEqual(document.exchange_partner.organ_id, A_CODE)
+            Document.register_arrival([document])
+            line, = Outbox.search([
+                    ('document', '=', document.id), ('kind', '=', 'status')])
+            self.assertEqual(line.partner.organ_id, A_CODE)
+            status = edxml.parse_status(bytes(line.package))
+            self.assertEqual((status.code, status.response_for_document_id,
+                    status.sender.organ_id), ('03', document_id, B_CODE))
+        in_transaction(register)
+        opener = self.deliver()
+        self.assertEqual(opener.requests[-1]['X-egov-organ'], B_CODE)
+        self.assertEqual(in_transaction(statuses), [(B_CODE, '03')])
+
+        def assign():
+            document = received_document()
+            lead, = User.search([('login', '=', 'lanhdao.dongxoai')])
+            Document.distribute([document], lead=lead.id,
+                deadline=dt.date.today() + dt.timedelta(days=7),
+                instruction="Đề nghị xử lý")
+            return lead.id
+        lead_id = in_transaction(assign)
+        self.deliver()
+
+        def answer():
+            document = received_document()
+            assignment, = [a for a in document.assignments
+                if a.user.id == lead_id]
+            Assignment.write([assignment], {'answer': "Đã triển khai"})
+            Assignment.done([assignment])
+        in_transaction(answer)
+        self.deliver()
+        self.assertEqual(in_transaction(statuses), [
+                (B_CODE, '03'), (B_CODE, '04'), (B_CODE, '05'),
+                (B_CODE, '06')])
+
+        def check():
+            sent = Document(sent_id)
+            descriptions = [s.description for s in sent.exchange_statuses]
+            self.assertTrue(all(descriptions), descriptions)
+            lines = Outbox.search([('kind', '=', 'status')])
+            self.assertEqual({l.state for l in lines}, {'sent'})
+            self.assertEqual({l.status_code for l in lines}, {'01'})
+            # Nothing changed: nothing more to report
+            Document.report_status([received_document()])
+            self.assertEqual(len(Outbox.search([
+                            ('kind', '=', 'status'),
+                            ('state', '=', 'pending')])), 0)
+        in_transaction(check)
+
+    def test_status_of_unknown_document(self):
+        "A status of a document never sent is refused, nothing kept"
+        body = edxml.build_status(edxml.Status(
+                edxml.document_id(B_CODE, dt.date.today(), '77', 'TB-VP'),
+                edxml.Organ(A_CODE, "Văn phòng UBND tỉnh"), '03', "Đã nhận",
+                dt.datetime.now()))
+        response = self.post(body, sign(body))
+        self.assertEqual(response.status_code, 400, response.data)
+        self.assertEqual(edxml.parse_status(response.data).code, '02')
+
+
+class RecallTests:
+    "The sender recalls a document it sent to a partner"
+
+    def test_recall_to_partner(self):
+        "The recall travels as a revoke package; B's copy is recalled"
+        pool = Pool(DB_NAME)
+        Document = pool.get('egov.document')
+        Outbox = pool.get('egov.document.exchange.outbox')
+
+        def setup():
+            document = self.issue([B_CODE])
+            line, = document.exchange_outbox
+            return document.id, line.document_id
+        sent_id, document_id = in_transaction(setup)
+        self.deliver()
+
+        def recall():
+            document = Document(sent_id)
+            document.recall_reason = "Ban hành nhầm đối tượng"
+            document.save()
+            Document.recall([document])
+            line, = Outbox.search([
+                    ('document', '=', sent_id), ('kind', '=', 'revoke')])
+            message = edxml.parse(bytes(line.package))
+            self.assertEqual(message.business_type, 1)
+            self.assertEqual(message.document_id, document_id)
+            self.assertEqual(message.business_reason,
+                "Ban hành nhầm đối tượng")
+            return line.id
+        line_id = in_transaction(recall)
+        self.deliver()
+
+        def check():
+            line = Outbox(line_id)
+            self.assertEqual((line.state, line.status_code), ('sent', '01'))
+            copy, = Document.search([
+                    ('edxml_document_id', '=', document_id)])
+            self.assertEqual(copy.state, 'recalled')
+            self.assertEqual(copy.recall_reason, "Ban hành nhầm đối tượng")
+            # Delivered again: still one recalled copy
+            body = bytes(line.package)
+            return body
+        body = in_transaction(check)
+        response = self.post(body, sign(body))
+        self.assertEqual(response.status_code, 200, response.data)
+        self.assertEqual(len(received(document_id)), 1)
+
+    def test_recall_unknown(self):
+        "The recall of a document never received is refused"
+        body = package(business_type=1, business_reason="Nhầm")
+        response = self.post(body, sign(body))
+        self.assertEqual(response.status_code, 400, response.data)
+        self.assertEqual(edxml.parse_status(response.data).code, '02')
+        self.assertEqual(received(edxml.parse(body).document_id), [])
+
+
+class TransferTestCase(StatusTests, RecallTests, RouteTestCase):
     "The edXML exchange between two agencies over HTTP"
     module = 'egov_document'
 
