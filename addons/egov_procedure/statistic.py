@@ -92,9 +92,17 @@ class StatisticContext(PeriodMixin, ModelView):
     by_month = fields.Boolean("Per Month",
         help="Give the figures of each month instead of the whole period.")
 
+    per_agency = fields.Boolean("Per Agency and Procedure",
+        help="Give the figures of each agency and procedure instead of "
+        "those of the whole agency.")
+
     @staticmethod
     def default_by_month():
         return Transaction().context.get('by_month', False)
+
+    @staticmethod
+    def default_per_agency():
+        return Transaction().context.get('per_agency', True)
 
 
 class Statistic(ModelSQL, ModelView):
@@ -234,25 +242,43 @@ class Statistic(ModelSQL, ModelView):
         id_ = Case(
             (Min(rows.line) != Null, Min(rows.line) * 2),
             else_=Min(rows.dossier) * 2 + 1)
-        query = rows.join(procedure,
-            condition=rows.procedure == procedure.id
-            ).select(
-                id_.as_('id'),
-                Literal(0).as_('create_uid'),
-                Min(rows.create_date).as_('create_date'),
-                Literal(None).as_('write_uid'),
-                Literal(None).as_('write_date'),
-                rows.company.as_('company'),
-                rows.procedure.as_('procedure'),
-                procedure.field.as_('field'),
+        counters = [*(total(c).as_(c) for c in LINE_COUNTERS),
+            total('processing').as_('processing'),
+            total('processing_overdue').as_('processing_overdue')]
+        having = (Sum(rows.received) > 0) | (Sum(rows.processing) > 0)
+        if context.get('per_agency', True):
+            query = rows.join(procedure,
+                condition=rows.procedure == procedure.id
+                ).select(
+                    id_.as_('id'), *cls._log_columns(rows),
+                    rows.company.as_('company'),
+                    rows.procedure.as_('procedure'),
+                    procedure.field.as_('field'),
+                    rows.month.as_('month'),
+                    *counters,
+                    group_by=[rows.company, rows.procedure, procedure.field,
+                        rows.month],
+                    having=having)
+        else:
+            # The whole agency (with its subordinates when asked) in a row
+            # per period or month, as the charts draw it
+            query = rows.select(
+                id_.as_('id'), *cls._log_columns(rows),
+                _id_value(context.get('agency')).as_('company'),
+                _id_value(context.get('procedure')).as_('procedure'),
+                _id_value(context.get('field')).as_('field'),
                 rows.month.as_('month'),
-                *(total(c).as_(c) for c in LINE_COUNTERS),
-                total('processing').as_('processing'),
-                total('processing_overdue').as_('processing_overdue'),
-                group_by=[rows.company, rows.procedure, procedure.field,
-                    rows.month],
-                having=(Sum(rows.received) > 0) | (Sum(rows.processing) > 0))
+                *counters,
+                group_by=[rows.month],
+                having=having)
         return query
+
+    @staticmethod
+    def _log_columns(rows):
+        return [Literal(0).as_('create_uid'),
+            Min(rows.create_date).as_('create_date'),
+            Literal(None).as_('write_uid'),
+            Literal(None).as_('write_date')]
 
     @classmethod
     def _agency_where(cls, table):
@@ -370,6 +396,11 @@ def month_of(field, column):
 def _no_id():
     "An id column without value (typed: PostgreSQL multiplies it)"
     return Cast(Literal(None), 'INTEGER')
+
+
+def _id_value(value):
+    "A constant id column, or an empty one"
+    return Cast(Literal(value or None), 'INTEGER')
 
 
 def _utc_start(day):

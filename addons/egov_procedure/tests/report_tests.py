@@ -305,10 +305,19 @@ class ReportTestMixin(DemoMixin):
         def figures():
             result = []
             for period in periods:
-                for by_month in [False, True]:
-                    _, totals = self.statistics(agency=dongxoai.id,
-                        subordinates=True, by_month=by_month, **period)
+                for by_month, per_agency in [(False, True), (True, True),
+                        (False, False), (True, False)]:
+                    records, totals = self.statistics(agency=dongxoai.id,
+                        subordinates=True, by_month=by_month,
+                        per_agency=per_agency, **period)
                     result.append([totals[f] for f in FIGURES])
+                    if not per_agency:
+                        # A row for the city and its wards (per month)
+                        self.assertEqual(
+                            {(r.company, r.procedure) for r in records},
+                            {(dongxoai, None)} if records else set())
+                        self.assertEqual(len(records),
+                            len({r.month for r in records}))
             return result
 
         # The demo's transitions appended a line at each change
@@ -317,7 +326,7 @@ class ReportTestMixin(DemoMixin):
                     (l.company, l.procedure, l.month) for l in lines}))
         kept = figures()
         expected = [self.counted(dossiers, p['from_date'], p['to_date'])
-            for p in periods for _ in range(2)]
+            for p in periods for _ in range(4)]
         self.assertEqual(kept, expected)
         self.assertEqual(expected[-1], [0] * len(FIGURES))
         self.assertEqual(len({e[0] for e in expected}), 4)
