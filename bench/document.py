@@ -37,17 +37,15 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
+from benchdb import PASSWORD, ROOT, BenchDatabase, admin_uri, out
 from procedure import (
-    DEPARTMENTS, DISTRICTS, FAMILY, GIVEN, GUNICORN_WORKERS, MIDDLE, ROOT, URI,
-    Client, RPCError, admin_uri, code_hash, environ, free_port, in_threads,
-    out, percentile, reachable, step)
+    DEPARTMENTS, DISTRICTS, FAMILY, GIVEN, GUNICORN_WORKERS, MIDDLE, Client,
+    RPCError, free_port, in_threads, percentile, step)
 
 DATABASE = os.environ.get(
     'EGOV_BENCH_DOCUMENT_DATABASE', 'egov_bench_document')
-PASSWORD = 'Demo#Egov2026'
 # Change it when the generated data changes: the database is generated again
 DATA_VERSION = '1'
 DOCUMENTS = 1_000_000
@@ -60,83 +58,13 @@ SEARCHES = 100
 PAGE = 20
 TIMEZONE = 'Asia/Ho_Chi_Minh'
 
+BENCH_DB = BenchDatabase(
+    DATABASE, 'egov_document', DATA_VERSION, language='vi')
+
 
 def run():
     "Run the benchmark in a process of its own (called by bench/run.py)"
-    ok, reason = reachable()
-    if not ok:
-        out("document: PostgreSQL is not reachable at %s (%s): skipped" % (
-                URI, reason))
-        return
-    process = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), '--inside'],
-        env=environ(), cwd=ROOT)
-    if process.returncode:
-        raise RuntimeError(
-            "bench/document.py failed (exit %d)" % process.returncode)
-
-
-# Database and modules
-def meta(key):
-    import psycopg
-    with psycopg.connect(admin_uri(DATABASE)) as conn:
-        try:
-            row = conn.execute(
-                'SELECT value FROM bench_document_meta WHERE key = %s',
-                (key,)).fetchone()
-        except psycopg.errors.UndefinedTable:
-            return None
-        return row[0] if row else None
-
-
-def set_meta(cursor, key, value):
-    cursor.execute('CREATE TABLE IF NOT EXISTS bench_document_meta '
-        '(key VARCHAR PRIMARY KEY, value VARCHAR)')
-    cursor.execute('DELETE FROM bench_document_meta WHERE key = %s', (key,))
-    cursor.execute('INSERT INTO bench_document_meta (key, value) '
-        'VALUES (%s, %s)', (key, value))
-
-
-def prepare_database():
-    """Create the database with pg_trgm and activate egov_document; update
-    the modules when their code changed since.  A database of other
-    generated data is dropped first."""
-    import psycopg
-    from psycopg import sql
-    with psycopg.connect(admin_uri(), autocommit=True) as conn:
-        exists = conn.execute('SELECT 1 FROM pg_database WHERE datname = %s',
-            (DATABASE,)).fetchone()
-        if exists and meta('data') not in {None, DATA_VERSION}:
-            out("dropping database %s (data of another version)" % DATABASE)
-            conn.execute(sql.SQL('DROP DATABASE {}').format(
-                    sql.Identifier(DATABASE)))
-            exists = None
-        if not exists:
-            out("creating database %s" % DATABASE)
-            conn.execute(sql.SQL(
-                    "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0"
-                    ).format(sql.Identifier(DATABASE)))
-    # Before trytond-admin: Tryton builds the trigram index of search_text
-    # only when pg_trgm exists (as scripts/setup_db.py does)
-    with psycopg.connect(admin_uri(DATABASE), autocommit=True) as conn:
-        conn.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-    current = code_hash()
-    if meta('modules') == current:
-        return
-    start = time.perf_counter()
-    out("activating egov_document in %s (trytond-admin)" % DATABASE)
-    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-        passfile.write(PASSWORD)
-        passfile.flush()
-        env = dict(os.environ, TRYTONPASSFILE=passfile.name)
-        subprocess.run([os.path.join(os.path.dirname(sys.executable),
-                    'trytond-admin'), '-d', DATABASE, '--all',
-                '-u', 'egov_document', '--activate-dependencies', '-l', 'vi',
-                '--email', 'admin@localhost'],
-            env=env, check=True, stdout=subprocess.DEVNULL)
-    with psycopg.connect(admin_uri(DATABASE)) as conn:
-        set_meta(conn.cursor(), 'modules', current)
-    out("  modules ready in %.0f s" % (time.perf_counter() - start))
+    BENCH_DB.run(__file__)
 
 
 # Data
@@ -589,8 +517,8 @@ def generate():
         for _, definition in indexes:
             cursor.execute(definition)
         step("indexes (the trigram index of search_text)", start)
-        set_meta(cursor, 'data', DATA_VERSION)
-        set_meta(cursor, 'types', json.dumps(
+        BENCH_DB.set_meta(cursor, 'data', DATA_VERSION)
+        BENCH_DB.set_meta(cursor, 'types', json.dumps(
                 {str(t[0]): t[2] for t in types}, ensure_ascii=False))
         transaction.commit()
     import psycopg
@@ -604,7 +532,7 @@ def refresh_types():
     texts (the type's name ends them), as the model would write them"""
     import psycopg
     current = {str(i): name for i, _, name, _ in type_names()}
-    stored = json.loads(meta('types') or '{}')
+    stored = json.loads(BENCH_DB.meta('types') or '{}')
     changed = [(int(i), stored[i], n) for i, n in current.items()
         if i in stored and stored[i] != n]
     if not changed:
@@ -619,7 +547,8 @@ def refresh_types():
                 AS m(type, old, new)
             WHERE d.type = m.type AND d.search_text LIKE '%%' || m.old""",
             [list(c) for c in zip(*changed)])
-        set_meta(cursor, 'types', json.dumps(current, ensure_ascii=False))
+        BENCH_DB.set_meta(cursor, 'types', json.dumps(
+                current, ensure_ascii=False))
     step("search texts of %d renamed types" % len(changed), start)
 
 
@@ -1175,8 +1104,8 @@ def inside():
     from trytond.pool import Pool
 
     start = time.perf_counter()
-    prepare_database()
-    if meta('data') != DATA_VERSION:
+    BENCH_DB.prepare()
+    if not BENCH_DB.generated():
         generate()
     Pool(DATABASE).init()
     refresh_types()

@@ -35,17 +35,14 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
-from procedure import (
-    GUNICORN_WORKERS, ROOT, URI, admin_uri, code_hash, environ, free_port,
-    in_threads, out, percentile, reachable)
+from benchdb import PASSWORD, ROOT, BenchDatabase, admin_uri, out
+from procedure import GUNICORN_WORKERS, free_port, in_threads, percentile
 
 DATABASE = os.environ.get(
     'EGOV_BENCH_PORTAL_DATABASE', 'egov_bench_portal')
-PASSWORD = 'Demo#Egov2026'
 CITIZEN = 'congdan@example.com'
 CCCD = '074096000123'
 PHONE = '0912345678'
@@ -248,83 +245,12 @@ ONLINE = [
     ('none', ['direct', 'post'], 1),
     ]
 ONE_COMPONENT = .25
+BENCH_DB = BenchDatabase(DATABASE, 'egov_portal', DATA_VERSION, language='vi')
 
 
 def run():
     "Run the benchmark in a process of its own (called by bench/run.py)"
-    ok, reason = reachable()
-    if not ok:
-        out("portal: PostgreSQL is not reachable at %s (%s): skipped" % (
-                URI, reason))
-        return
-    process = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), '--inside'],
-        env=environ(), cwd=ROOT)
-    if process.returncode:
-        raise RuntimeError(
-            "bench/portal.py failed (exit %d)" % process.returncode)
-
-
-# Database and modules
-def meta(key):
-    import psycopg
-    with psycopg.connect(admin_uri(DATABASE)) as conn:
-        try:
-            row = conn.execute(
-                'SELECT value FROM bench_portal_meta WHERE key = %s',
-                (key,)).fetchone()
-        except psycopg.errors.UndefinedTable:
-            return None
-        return row[0] if row else None
-
-
-def set_meta(cursor, key, value):
-    cursor.execute('CREATE TABLE IF NOT EXISTS bench_portal_meta '
-        '(key VARCHAR PRIMARY KEY, value VARCHAR)')
-    cursor.execute('DELETE FROM bench_portal_meta WHERE key = %s', (key,))
-    cursor.execute('INSERT INTO bench_portal_meta (key, value) '
-        'VALUES (%s, %s)', (key, value))
-
-
-def prepare_database():
-    """Create the database and activate egov_portal; update the modules
-    when their code changed since.  A database of other generated data is
-    dropped first."""
-    import psycopg
-    from psycopg import sql
-    with psycopg.connect(admin_uri(), autocommit=True) as conn:
-        exists = conn.execute('SELECT 1 FROM pg_database WHERE datname = %s',
-            (DATABASE,)).fetchone()
-        if exists and meta('data') not in {None, DATA_VERSION}:
-            out("dropping database %s (data of another version)" % DATABASE)
-            conn.execute(sql.SQL('DROP DATABASE {}').format(
-                    sql.Identifier(DATABASE)))
-            exists = None
-        if not exists:
-            out("creating database %s" % DATABASE)
-            conn.execute(sql.SQL(
-                    "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0"
-                    ).format(sql.Identifier(DATABASE)))
-    # The trigram index of the portal's search, as `make run` creates it
-    with psycopg.connect(admin_uri(DATABASE), autocommit=True) as conn:
-        conn.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-    current = code_hash()
-    if meta('modules') == current:
-        return
-    start = time.perf_counter()
-    out("activating egov_portal in %s (trytond-admin)" % DATABASE)
-    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-        passfile.write(PASSWORD)
-        passfile.flush()
-        env = dict(os.environ, TRYTONPASSFILE=passfile.name)
-        subprocess.run([os.path.join(os.path.dirname(sys.executable),
-                    'trytond-admin'), '-d', DATABASE, '--all',
-                '-u', 'egov_portal', '--activate-dependencies', '-l', 'vi',
-                '--email', 'admin@localhost'],
-            env=env, check=True, stdout=subprocess.DEVNULL)
-    with psycopg.connect(admin_uri(DATABASE)) as conn:
-        set_meta(conn.cursor(), 'modules', current)
-    out("  modules ready in %.0f s" % (time.perf_counter() - start))
+    BENCH_DB.run(__file__)
 
 
 # Data
@@ -415,7 +341,7 @@ def generate():
                 'FROM egov_procedure')
             count, searchable = cursor.fetchone()
             assert count == searchable == PROCEDURES, (count, searchable)
-            set_meta(cursor, 'data', DATA_VERSION)
+            BENCH_DB.set_meta(cursor, 'data', DATA_VERSION)
         transaction.commit()
     import psycopg
     with psycopg.connect(admin_uri(DATABASE), autocommit=True) as conn:
@@ -792,8 +718,8 @@ def bench_server(kind, target, pdf):
 
 def inside():
     start = time.perf_counter()
-    prepare_database()
-    if meta('data') != DATA_VERSION:
+    BENCH_DB.prepare()
+    if not BENCH_DB.generated():
         generate()
     target = targets()
     out("portal: database %s ready in %.1f s (%d CPUs, load average "

@@ -35,15 +35,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-URI = os.environ.get(
-    'EGOV_BENCH_POSTGRESQL_URI', 'postgresql://root@127.0.0.1:5432/')
+from benchdb import PASSWORD, ROOT, BenchDatabase, admin_uri, out
+
 DATABASE = os.environ.get('EGOV_BENCH_DATABASE', 'egov_bench_procedure')
-PASSWORD = 'Demo#Egov2026'
 # Change it when the generated data changes: the database is generated again
 DATA_VERSION = '3'
 DOSSIERS = 1_000_000
@@ -54,9 +51,12 @@ DAYS = 730
 ITERATIONS = 200
 PAGE = 80
 STATISTIC_RUNS = 5
+# The rows sao reads at once in a list
+CLIENT_PAGE = 1000
 CLIENTS = 20
 GUNICORN_WORKERS = 4
 SECONDS = float(os.environ.get('EGOV_BENCH_SECONDS', 10))
+BENCH_DB = BenchDatabase(DATABASE, 'egov_procedure', DATA_VERSION)
 # The procedure of the submissions: certified copies, the desks' daily
 # bread
 SUBMITTED_PROCEDURE = '2.000815'
@@ -110,10 +110,6 @@ RECEIVED = FORWARDED + ['received', 'supplement', 'stopped']
 CLOCK = ['received', 'processing', 'awaiting_signature', 'result_issued']
 
 
-def out(*args):
-    print(*args, flush=True)
-
-
 def timed(function):
     start = time.perf_counter()
     result = function()
@@ -125,109 +121,9 @@ def percentile(values, share):
     return values[min(len(values) - 1, int(round(share * (len(values) - 1))))]
 
 
-def admin_uri(name='postgres'):
-    return URI.rstrip('/') + '/' + name
-
-
-def reachable():
-    try:
-        import psycopg
-        with psycopg.connect(admin_uri(), connect_timeout=5):
-            return True, None
-    except Exception as exception:
-        return False, str(exception).splitlines()[0]
-
-
-def environ():
-    "The environment of trytond (the platform's) on the bench database"
-    sys.path.insert(0, os.path.join(ROOT, 'scripts'))
-    import egov_env
-    base = dict(os.environ)
-    for key in ['DB_NAME', 'TRYTOND_DATABASE__URI', 'TRYTOND_DATABASE_URI']:
-        base.pop(key, None)
-    base['EGOV_DATABASE_URI'] = URI
-    return egov_env.environ(base=base)
-
-
 def run(names=()):
     "Run the benchmark in a process of its own (called by bench/run.py)"
-    ok, reason = reachable()
-    if not ok:
-        out("procedure: PostgreSQL is not reachable at %s (%s): "
-            "skipped" % (URI, reason))
-        return
-    process = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), '--inside', *names],
-        env=environ(), cwd=ROOT)
-    if process.returncode:
-        raise RuntimeError(
-            "bench/procedure.py failed (exit %d)" % process.returncode)
-
-
-# Database and modules
-def code_hash():
-    "The hash of the modules' code and of the installed Tryton"
-    sys.path.insert(0, os.path.join(ROOT, 'scripts'))
-    import setup_db
-    return setup_db.code_hash()
-
-
-def meta(key):
-    import psycopg
-    with psycopg.connect(admin_uri(DATABASE)) as conn:
-        try:
-            row = conn.execute(
-                'SELECT value FROM bench_procedure_meta WHERE key = %s',
-                (key,)).fetchone()
-        except psycopg.errors.UndefinedTable:
-            return None
-        return row[0] if row else None
-
-
-def set_meta(cursor, key, value):
-    cursor.execute('CREATE TABLE IF NOT EXISTS bench_procedure_meta '
-        '(key VARCHAR PRIMARY KEY, value VARCHAR)')
-    cursor.execute('DELETE FROM bench_procedure_meta WHERE key = %s', (key,))
-    cursor.execute('INSERT INTO bench_procedure_meta (key, value) '
-        'VALUES (%s, %s)', (key, value))
-
-
-def prepare_database():
-    """Create the database and activate egov_procedure; update the modules
-    when their code changed since.  A database of other generated data is
-    dropped first."""
-    import psycopg
-    from psycopg import sql
-    with psycopg.connect(admin_uri(), autocommit=True) as conn:
-        exists = conn.execute('SELECT 1 FROM pg_database WHERE datname = %s',
-            (DATABASE,)).fetchone()
-        if exists and meta('data') not in {None, DATA_VERSION}:
-            out("dropping database %s (data of another version)" % DATABASE)
-            conn.execute(sql.SQL('DROP DATABASE {}').format(
-                    sql.Identifier(DATABASE)))
-            exists = None
-        if not exists:
-            out("creating database %s" % DATABASE)
-            conn.execute(sql.SQL(
-                    "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0"
-                    ).format(sql.Identifier(DATABASE)))
-    current = code_hash()
-    if meta('modules') == current:
-        return
-    start = time.perf_counter()
-    out("activating egov_procedure in %s (trytond-admin)" % DATABASE)
-    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-        passfile.write(PASSWORD)
-        passfile.flush()
-        env = dict(os.environ, TRYTONPASSFILE=passfile.name)
-        subprocess.run([os.path.join(os.path.dirname(sys.executable),
-                    'trytond-admin'), '-d', DATABASE, '--all',
-                '-u', 'egov_procedure', '--activate-dependencies',
-                '--email', 'admin@localhost'],
-            env=env, check=True, stdout=subprocess.DEVNULL)
-    with psycopg.connect(admin_uri(DATABASE)) as conn:
-        set_meta(conn.cursor(), 'modules', current)
-    out("  modules ready in %.0f s" % (time.perf_counter() - start))
+    BENCH_DB.run(__file__, names)
 
 
 # Data
@@ -572,7 +468,7 @@ def generate():
         for _, definition in indexes:
             cursor.execute(definition)
         step("indexes", start)
-        set_meta(cursor, 'data', DATA_VERSION)
+        BENCH_DB.set_meta(cursor, 'data', DATA_VERSION)
         transaction.commit()
     import psycopg
     with psycopg.connect(admin_uri(DATABASE), autocommit=True) as conn:
@@ -721,12 +617,15 @@ def bench_statistics():
     out("statistics: nightly fold of %d received dossiers into %d lines "
         "(agency x procedure x month): %.2f s" % (
             received, lines, fold_time))
-    for by_month, per_agency in [
-            (False, True), (True, True), (True, False)]:
-        _bench_statistics(by_month, per_agency)
+    # The list of the months of every agency and procedure is read as the
+    # client reads it, by pages of CLIENT_PAGE rows
+    for by_month, per_agency, page in [
+            (False, True, None), (True, True, CLIENT_PAGE),
+            (True, False, None)]:
+        _bench_statistics(by_month, per_agency, page)
 
 
-def _bench_statistics(by_month, per_agency):
+def _bench_statistics(by_month, per_agency, page):
     from trytond.modules.egov_base.calendar import to_utc
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -762,8 +661,10 @@ def _bench_statistics(by_month, per_agency):
     def orm():
         with Transaction().start(DATABASE, uid, readonly=True,
                 context=context):
-            ids = list(map(int, Statistic.search([])))
-            return Statistic.read(ids, names)
+            ids = list(map(int, Statistic.search([], limit=page)))
+            count = (Statistic.search_count([]) if page is not None
+                else len(ids))
+            return Statistic.read(ids, names), count
 
     start_utc = to_utc(dt.datetime.combine(dt.date(year, 1, 1), dt.time.min))
     end_utc = to_utc(dt.datetime.combine(dt.date(year, 12, 31), dt.time.max))
@@ -782,31 +683,34 @@ def _bench_statistics(by_month, per_agency):
                         tzinfo=None)})
             return cursor.fetchall()
 
-    orm_time, rows = timed(orm)
+    orm_time, (rows, count) = timed(orm)
     times = {'orm': [orm_time], 'bare': []}
     for _ in range(STATISTIC_RUNS):
         bare_time, plain = timed(bare)
         times['bare'].append(bare_time)
-    assert len(rows) == len(plain), (len(rows), len(plain))
-    assert (sum(r['received'] for r in rows)
-        == sum(r[5] for r in plain))
+    assert count == len(plain), (count, len(plain))
+    if page is None:
+        assert (sum(r['received'] for r in rows)
+            == sum(r[5] for r in plain))
     # Repeated when it takes seconds, not minutes
     for _ in range(STATISTIC_RUNS - 1 if orm_time < 10 else 0):
         times['orm'].append(timed(orm)[0])
     out("statistics: %d, the province and its %d agencies: %d rows "
-        "(%s) of %d received dossiers" % (
-            year, len(agencies) - 1, len(rows),
+        "(%s)%s" % (
+            year, len(agencies) - 1, count,
             ' x '.join((['agency', 'procedure'] if per_agency
                     else ['the province'])
                 + (['month'] if by_month else [])),
-            sum(r['received'] for r in rows)))
+            ', the first page of %d as the client reads it' % page
+            if page is not None else ' of %d received dossiers' % sum(
+                r['received'] for r in rows)))
     out("  bare GROUP BY:          median %6.2f s  max %6.2f s  (%d runs)"
         % (statistics.median(times['bare']), max(times['bare']),
             len(times['bare'])))
-    out("  search + read (ORM):    median %6.2f s  max %6.2f s  (%d runs)"
-        "  (target <= 2 s)" % (
-            statistics.median(times['orm']), max(times['orm']),
-            len(times['orm'])))
+    out("  search + read (ORM):    median %6.2f s  max %6.2f s  (%d runs)%s"
+        % (statistics.median(times['orm']), max(times['orm']),
+            len(times['orm']),
+            '  (target <= 2 s)' if not by_month else ''))
     out("  ratio ORM / bare GROUP BY: %.1fx" % (
             statistics.median(times['orm'])
             / statistics.median(times['bare'])))
@@ -1055,8 +959,8 @@ def inside(names):
     from trytond.pool import Pool
 
     start = time.perf_counter()
-    prepare_database()
-    if meta('data') != DATA_VERSION:
+    BENCH_DB.prepare()
+    if not BENCH_DB.generated():
         generate()
     Pool(DATABASE).init()
     out("procedure: database %s ready in %.1f s" % (
