@@ -368,3 +368,41 @@ class DraftingTestCase(TestCase):
         self.assertTrue(all(d.form_checked_by for d in Document.search([
                         ('direction', '=', 'outgoing'),
                         ('state', '=', 'issued')])))
+
+    @with_transaction()
+    def test_wizards(self):
+        "New Version and Ask for Opinions as the drafter runs them"
+        pool = Pool()
+        Document = pool.get('egov.document')
+        NewVersion = pool.get('egov.document.version.new', type='wizard')
+        AskOpinions = pool.get('egov.document.opinion.ask', type='wizard')
+        with as_user(DRAFTER):
+            document = self.draft()
+            context = {'active_model': 'egov.document',
+                'active_id': document.id, 'active_ids': [document.id]}
+            with Transaction().set_context(context):
+                session_id, _, _ = NewVersion.create()
+                wizard = NewVersion(session_id)
+                wizard.start.document = document
+                wizard.start.data = pdf_bytes("Dự thảo 2")
+                wizard.start.name = 'du-thao-2.pdf'
+                wizard.start.note = "Sửa lỗi chính tả"
+                wizard.transition_add()
+                NewVersion.delete(session_id)
+                document = Document(document.id)
+                self.assertEqual(document.version.number, 2)
+                self.assertEqual(document.version.note, "Sửa lỗi chính tả")
+
+                session_id, _, _ = AskOpinions.create()
+                wizard = AskOpinions(session_id)
+                defaults = wizard.default_start(None)
+                self.assertEqual(defaults['version'], document.version.id)
+                wizard.start.users = [user(CLERK)]
+                wizard.start.agencies = []
+                wizard.start.deadline = today()
+                wizard.start.question = "Góp ý"
+                wizard.transition_ask()
+                AskOpinions.delete(session_id)
+            request, = Document(document.id).opinion_requests
+            self.assertEqual((request.user, request.version, request.state),
+                (user(CLERK), document.version, 'open'))
