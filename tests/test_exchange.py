@@ -374,6 +374,7 @@ def issue_and_deliver(company, documents):
                     data=_pdf("Thông báo số %s" % (i + 1)))])
         document.save()
         Document.submit_approval([document])
+        Document.pass_form_check([document])
         Document.approve([document])
         Document.issue([document])
         issued.append(document)

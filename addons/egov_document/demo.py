@@ -14,7 +14,10 @@ the PDF received.  Outgoing, drafted by the clerk, approved by the chairman
 in his own session and issued: a decision, a plan that the city of Đồng
 Xoài and the district of Đồng Phú receive on the platform (registered at
 once in their incoming registers) and an official letter drafted by the
-culture and society unit (``…/UBND-VX``).
+culture and society unit (``…/UBND-VX``).  Being drafted: working rules in
+their second version, on which the chairman and the city of Đồng Xoài are
+asked for their opinion (the city has answered), and a plan waiting for
+the office's check of form.
 
 Loaded by ``make run`` (``python -m trytond.modules.egov_document.demo
 DB``) after the demo of egov_base, never by installing the module."""
@@ -294,6 +297,8 @@ def load_outgoing(agency, agencies, clerk, leader):
             document.on_change_company()
             document.save()
             Document.submit_approval([document])
+            # The office checks the form before the chairman
+            Document.pass_form_check([document])
         with _session(leader, agency):
             Document.approve([Document(document.id)])
         with _session(clerk, agency):
@@ -302,6 +307,96 @@ def load_outgoing(agency, agencies, clerk, leader):
             # Sent the day it is issued
             Document.write([document], {'passed_on': now()})
         documents[key] = document
+    return documents
+
+
+# (key, type code, abstract, signer's position, signer, version notes)
+DRAFTS = [
+    ('quy_che', 'QC',
+        "Quy chế làm việc của Ủy ban nhân dân tỉnh nhiệm kỳ 2026 - 2031",
+        "Chủ tịch", "Võ Minh Tâm",
+        [None, "Bổ sung Chương III theo ý kiến của Văn phòng"]),
+    ('ke_hoach', 'KH',
+        "Kế hoạch tổ chức Hội nghị tổng kết công tác cải cách hành chính "
+        "năm 2026",
+        "Chủ tịch", "Võ Minh Tâm", [None]),
+    ]
+
+
+def draft_pdf(abstract, version):
+    "The PDF of a draft: blank number and date, the signer's place marked"
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from trytond.modules.egov_signature.fonts import serif_family
+    faces = serif_family()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setFont(faces['bold'], 12)
+    page.drawCentredString(150, 790, "ỦY BAN NHÂN DÂN")
+    page.drawCentredString(150, 774, "TỈNH BÌNH PHƯỚC")
+    page.drawCentredString(400, 790, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    page.drawCentredString(400, 774, "Độc lập - Tự do - Hạnh phúc")
+    page.setFont(faces['normal'], 12)
+    page.drawCentredString(150, 752, "Số:       /")
+    page.setFont(faces['italic'], 12)
+    page.drawCentredString(400, 748, "Bình Phước, ngày    tháng    năm")
+    page.setFont(faces['bold'], 12)
+    y = 690
+    for line in textwrap.wrap(abstract, 70):
+        page.drawCentredString(297, y, line)
+        y -= 18
+    page.setFont(faces['normal'], 12)
+    page.drawString(90, y - 30, "(Dự thảo lần %s)" % version)
+    page.drawCentredString(420, y - 130, "[CHU_KY_LANH_DAO]")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def load_drafts(agency, agencies, clerk, leader):
+    """Draft the documents still in the making: one in its second version
+    asked for opinions, one waiting for the office's check of form"""
+    pool = Pool()
+    Document = pool.get('egov.document')
+    Opinion = pool.get('egov.document.opinion')
+    File = pool.get('egov.document.file')
+    from .assignment import today
+    documents = {}
+    for key, code, abstract, position, signer, notes in DRAFTS:
+        with _session(clerk, agency):
+            document = Document(direction='outgoing', company=agency,
+                type=_type(code), abstract=abstract,
+                signer_authority='TM.', signer_position=position,
+                signer_name=signer, approver=leader,
+                recipients=RECIPIENTS_CV, handler="Văn phòng")
+            document.on_change_company()
+            document.save()
+            File.create([{'document': document.id, 'kind': 'main',
+                        'name': '%s.pdf' % key.replace('_', '-'),
+                        'data': draft_pdf(abstract, 1)}])
+            for number, note in enumerate(notes[1:], 2):
+                document.add_version(draft_pdf(abstract, number),
+                    '%s-%s.pdf' % (key.replace('_', '-'), number), note)
+        documents[key] = document
+    quy_che = documents['quy_che']
+    with _session(clerk, agency):
+        Document.request_opinions([Document(quy_che.id)], users=[leader],
+            agencies=[agencies['dongxoai']],
+            deadline=today() + dt.timedelta(days=5),
+            question="Đề nghị góp ý dự thảo Quy chế làm việc, nhất là "
+            "Chương III về quan hệ công tác")
+    city_leader = Opinion.search([
+            ('document', '=', quy_che.id),
+            ('agency', '=', agencies['dongxoai'].id)])
+    for request in city_leader:
+        with _session(request.user, request.user.company):
+            Opinion.give_answer([Opinion(request.id)],
+                opinion='agree_comments',
+                answer="Đề nghị bổ sung cơ chế phối hợp với UBND cấp xã "
+                "tại Điều 12.")
+    with _session(clerk, agency):
+        Document.submit_approval([Document(documents['ke_hoach'].id)])
     return documents
 
 
@@ -320,6 +415,7 @@ def load_demo():
     with _session(clerk, agency):
         load_incoming(agency, leader)
     load_outgoing(agency, agencies, clerk, leader)
+    load_drafts(agency, agencies, clerk, leader)
     return True
 
 

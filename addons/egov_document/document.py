@@ -60,6 +60,7 @@ AUTHORITIES = [
     ]
 STATES = [
     ('draft', "Draft"),
+    ('form_check', "Awaiting Check of Form"),
     ('pending', "Awaiting Approval"),
     ('approved', "Approved"),
     ('registered', "Registered"),
@@ -469,6 +470,7 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
             })
     state = fields.Selection(STATES, "State", readonly=True, required=True,
         sort=False)
+    state_string = state.translated('state')
     # Already without diacritics: searched as it is
     search_text = fields.Char("Search Text", readonly=True)
     search_text.search_unaccented = False
@@ -500,6 +502,9 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
             ('number', 'DESC NULLS FIRST'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'registered'),
+            ('draft', 'form_check'),
+            ('form_check', 'draft'),
+            ('form_check', 'pending'),
             ('draft', 'pending'),
             ('pending', 'draft'),
             ('pending', 'approved'),
@@ -766,14 +771,36 @@ class Document(AuditMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('pending')
     def submit_approval(cls, documents):
-        "Send drafts to their signer for approval"
+        """Send drafts on to their signer: through the office's check of
+        form first where the agency requires it"""
         for document in documents:
+            if document.direction != 'outgoing' or document.state != 'draft':
+                raise DocumentStateError(gettext(
+                        'egov_document.msg_submit_state',
+                        document=document.rec_name))
             if not document.approver:
                 raise DocumentValidationError(gettext(
                         'egov_document.msg_approver_required',
                         document=document.rec_name))
+        to_check = [d for d in documents if d.form_check_required()]
+        cls.submit_form_check(to_check)
+        cls.submit_signer([d for d in documents if d not in to_check])
+
+    def form_check_required(self):
+        "The agency's office checks the form unless the agency says not"
+        required = getattr(self.company, 'document_form_check', None)
+        return True if required is None else bool(required)
+
+    @classmethod
+    @Workflow.transition('form_check')
+    def submit_form_check(cls, documents):
+        pass
+
+    @classmethod
+    @Workflow.transition('pending')
+    def submit_signer(cls, documents):
+        pass
 
     @classmethod
     @ModelView.button

@@ -1,6 +1,6 @@
 # This file is part of the egov platform.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
-from trytond.exceptions import UserError
+from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import AccessError, ValidationError
 
 
@@ -17,4 +17,8 @@ class DocumentAccessError(AccessError):
 
 
 class DocumentFileError(ValidationError):
+    pass
+
+
+class DocumentWarning(UserWarning):
     pass

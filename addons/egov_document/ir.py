@@ -5,7 +5,9 @@ from trytond.transaction import Transaction
 
 # The models whose record rules name the user (classified documents are
 # seen only by their readers)
-USER_RULE_MODELS = {'egov.document', 'egov.document.file'}
+USER_RULE_MODELS = {'egov.document', 'egov.document.file',
+    'egov.document.version', 'egov.document.opinion',
+    'egov.document.form_check'}
 
 
 class Rule(metaclass=PoolMeta):

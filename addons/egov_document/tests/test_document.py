@@ -152,6 +152,8 @@ class DocumentTestCase(TestCase):
             documents = Document.browse(ids)
             Document.write(documents, {'approver': admin.id})
             Document.submit_approval(documents)
+            # The office checks the form before the signer
+            Document.pass_form_check(documents)
             Document.approve(documents)
         return Document.browse(ids)
 
@@ -413,6 +415,10 @@ class DocumentTestCase(TestCase):
                 Document.issue([document])
             Document.submit_approval([document])
             # Approving is the leaders' business
+            with self.assertRaises(AccessButtonError):
+                Document.approve([document])
+            # The clerk of the office checks the form
+            Document.pass_form_check([document])
             with self.assertRaises(AccessButtonError):
                 Document.approve([document])
         with as_user('lanhdao.dongxoai'):

@@ -10,5 +10,10 @@ class EgovDocumentTestCase(
     "Test egov_document module"
     module = 'egov_document'
 
+    @property
+    def _skip_company_rule(self):
+        # The agencies themselves (their flag of the check of form)
+        return super()._skip_company_rule | {('company.company', 'parent')}
+
 
 del ModuleTestCase

@@ -222,6 +222,7 @@ class RegisterReportTestCase(TestCase):
             documents = Document.browse(ids)
             Document.write(documents, {'approver': admin.id})
             Document.submit_approval(documents)
+            Document.pass_form_check(documents)
             Document.approve(documents)
         return Document.browse(ids)
 

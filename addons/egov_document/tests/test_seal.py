@@ -192,6 +192,8 @@ class SealTestCase(TestCase):
                         'data': draft_pdf("PHỤ LỤC", placeholders=False)})
             File.create(files)
             Document.submit_approval([document])
+            # The clerk of the office checks the form
+            Document.pass_form_check([document])
         with as_user(LEADER):
             Document(document.id).sign_with(leader, PASSWORD)
         return Document(document.id)

@@ -567,6 +567,7 @@ class TransferTestCase(StatusTests, RecallTests, RouteTestCase):
                     name='ket-luan.pdf', data=pdf_bytes())], **values)
         document.save()
         Document.submit_approval([document])
+        Document.pass_form_check([document])
         Document.approve([document])
         Document.issue([document])
         return document
