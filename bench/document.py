@@ -847,6 +847,9 @@ def approved(target, counts):
         documents = Document.create([document_values(target, i, s)
                 for i, count in enumerate(counts) for s in range(count)])
         Document.submit_approval(documents)
+        # The office checks the form of the drafts (the agency's default)
+        Document.pass_form_check(
+            [d for d in documents if d.state == 'form_check'])
         Document.approve(documents)
         t.commit()
         ids = iter([d.id for d in documents])
