@@ -29,6 +29,8 @@ import unittest
 import urllib.request
 
 from aiosmtpd.controller import Controller
+from selenium.common.exceptions import (
+    StaleElementReferenceException, WebDriverException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -157,6 +159,23 @@ def bytes_field(data):
         'base64': base64.b64encode(data).decode()}
 
 
+def left(element):
+    """The page of element was replaced: as EC.staleness_of, also when
+    Chrome, asked in the middle of the navigation, answers that the node
+    no longer belongs to the document"""
+    def predicate(driver):
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exception:
+            if 'does not belong to the document' in str(exception):
+                return True
+            raise
+        return False
+    return predicate
+
+
 class PortalTestCase(unittest.TestCase):
     "The citizens' portal in a real browser"
 
@@ -218,7 +237,7 @@ class PortalTestCase(unittest.TestCase):
         "Click a submit button and wait for the next page"
         old = self.find('html')
         self.find(selector).click()
-        self.wait().until(EC.staleness_of(old))
+        self.wait().until(left(old))
         return self.wait().until(
             EC.presence_of_element_located((By.TAG_NAME, 'h1')))
 
