@@ -169,6 +169,10 @@ class Dossier(AuditMixin, ModelSQL, ModelView):
     __string__ = "Dossier"
     __name__ = 'egov.dossier'
     _rec_name = 'code'
+    # The dossier's trail is egov.audit.log (who, which transition, for a
+    # citizen the portal account): Tryton's ir.model.log would be a second
+    # copy written (and validated) on every click of the desks
+    _log = False
 
     _readonly = {'readonly': Eval('state') != 'draft'}
 
