@@ -144,33 +144,15 @@ class Statistic(ModelSQL, ModelView):
     @classmethod
     def statistic_where(cls, dossier):
         "The condition of the dossiers counted, from the context"
-        pool = Pool()
-        Company = pool.get('company.company')
-        Procedure = pool.get('egov.procedure')
         context = Transaction().context
-        where = dossier.received_date != Null
-        agency = context.get('agency')
-        if agency:
-            if context.get('subordinates', True):
-                agencies = Company.get_subtree([agency])
-            else:
-                agencies = [agency]
-            where &= dossier.company.in_(agencies)
+        where = cls._agency_where(dossier) & (dossier.received_date != Null)
         from_date = context.get('from_date')
         if from_date:
-            where &= dossier.received_date >= to_utc(
-                dt.datetime.combine(from_date, dt.time.min))
+            where &= dossier.received_date >= _utc_start(from_date)
         to_date = context.get('to_date')
         if to_date:
-            where &= dossier.received_date <= to_utc(
-                dt.datetime.combine(to_date, dt.time.max))
-        if context.get('procedure'):
-            where &= dossier.procedure == context['procedure']
-        if context.get('field'):
-            procedure = Procedure.__table__()
-            where &= dossier.procedure.in_(procedure.select(
-                    procedure.id,
-                    where=procedure.field == context['field']))
+            where &= dossier.received_date < _utc_start(
+                to_date + dt.timedelta(days=1))
         return where
 
     @classmethod
