@@ -3,8 +3,10 @@
 """The PostgreSQL databases of the benchmarks: generated once and kept,
 updated when the modules' code changes, dropped and generated again when
 the generated data changes (its version is kept in a table of the
-database beside the hash of the modules' code)."""
+database beside the hash of the modules' code); and the servers the
+benchmarks measure on them."""
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +16,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 URI = os.environ.get(
     'EGOV_BENCH_POSTGRESQL_URI', 'postgresql://root@127.0.0.1:5432/')
 PASSWORD = 'Demo#Egov2026'
+GUNICORN_WORKERS = 4
+SERVERS = {
+    'serve': "scripts/serve.py (trytond's threaded server)",
+    'gunicorn': "gunicorn, %d workers (as docker/entrypoint.sh)" % (
+        GUNICORN_WORKERS),
+    }
 
 
 def out(*args):
@@ -42,6 +50,12 @@ def environ():
         base.pop(key, None)
     base['EGOV_DATABASE_URI'] = URI
     return egov_env.environ(base=base)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 def code_hash():
@@ -148,3 +162,34 @@ class BenchDatabase:
         with psycopg.connect(admin_uri(self.name)) as conn:
             self.set_meta(conn.cursor(), 'modules', current)
         out("  modules ready in %.0f s" % (time.perf_counter() - start))
+
+    def server_command(self, kind, port):
+        if kind == 'gunicorn':
+            # As docker/entrypoint.sh serves the platform in production
+            return [os.path.join(os.path.dirname(sys.executable),
+                    'gunicorn'), '--bind', '127.0.0.1:%s' % port,
+                '--workers', str(GUNICORN_WORKERS), '--timeout', '120',
+                'trytond.application:app']
+        return [sys.executable, os.path.join(ROOT, 'scripts', 'serve.py'),
+            '--host', '127.0.0.1', '--port', str(port),
+            '--database', self.name]
+
+    def start_server(self, kind, port, log, probe, env=None):
+        """Start the server of kind (a key of SERVERS) on port, its output
+        in the file log, and return its process once probe(port) answers
+        without error"""
+        env = dict(os.environ, TRYTOND_DATABASE_NAMES=self.name, **(env or {}))
+        process = subprocess.Popen(self.server_command(kind, port), env=env,
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError("the server stopped (exit %s), see %s" % (
+                        process.returncode, log.name))
+            try:
+                probe(port)
+                return process
+            except Exception:
+                time.sleep(0.5)
+        process.terminate()
+        raise RuntimeError("the server did not answer, see %s" % log.name)

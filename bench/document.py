@@ -29,20 +29,19 @@ with pg_trgm (the trigram index of the search), activates egov_document
 set-based SQL (a few minutes); later runs reuse it.  The documents issued by
 the benchmark are deleted at the end and the counter put back."""
 import datetime as dt
-import http.client
 import json
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 
-from benchdb import PASSWORD, ROOT, BenchDatabase, admin_uri, out
+from benchdb import (
+    PASSWORD, ROOT, SERVERS, BenchDatabase, admin_uri, free_port, out)
 from procedure import (
-    DEPARTMENTS, DISTRICTS, FAMILY, GIVEN, GUNICORN_WORKERS, MIDDLE, Client,
-    RPCError, free_port, in_threads, percentile, step)
+    DEPARTMENTS, DISTRICTS, FAMILY, GIVEN, MIDDLE, Client, RPCError,
+    in_threads, percentile, step)
 
 DATABASE = os.environ.get(
     'EGOV_BENCH_DOCUMENT_DATABASE', 'egov_bench_document')
@@ -787,43 +786,6 @@ class Clerk(Client):
             None, self.context)
 
 
-# Servers
-def server_command(kind, port):
-    if kind == 'gunicorn':
-        # As docker/entrypoint.sh serves the platform in production
-        return [os.path.join(os.path.dirname(sys.executable), 'gunicorn'),
-            '--bind', '127.0.0.1:%s' % port, '--workers',
-            str(GUNICORN_WORKERS), '--timeout', '120',
-            'trytond.application:app']
-    return [sys.executable, os.path.join(ROOT, 'scripts', 'serve.py'),
-        '--host', '127.0.0.1', '--port', str(port), '--database', DATABASE]
-
-
-def start_server(kind, port, log):
-    env = dict(os.environ, TRYTOND_DATABASE_NAMES=DATABASE)
-    process = subprocess.Popen(server_command(kind, port), env=env,
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server stopped (exit %s), see %s" % (
-                    process.returncode, log.name))
-        try:
-            Clerk(port).version()
-            return process
-        except (OSError, http.client.HTTPException, RPCError):
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError("the server did not answer, see %s" % log.name)
-
-
-SERVERS = {
-    'serve': "scripts/serve.py (trytond's threaded server)",
-    'gunicorn': "gunicorn, %d workers (as docker/entrypoint.sh)" % (
-        GUNICORN_WORKERS),
-    }
-
-
 def document_values(target, index, serial):
     "An outgoing decision as the clerk drafts it for the leader"
     return {
@@ -1097,7 +1059,8 @@ def bench_server(kind, target, bare_rate):
     os.makedirs(os.path.join(ROOT, 'var'), exist_ok=True)
     log_path = os.path.join(ROOT, 'var', 'bench-document-%s.log' % kind)
     with open(log_path, 'w') as log:
-        server = start_server(kind, port, log)
+        server = BENCH_DB.start_server(kind, port, log,
+            lambda port: Clerk(port).version())
         try:
             problems = bench_numbering(kind, port, target, bare_rate)
             if kind == 'serve':

@@ -33,13 +33,13 @@ import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 
-from benchdb import PASSWORD, ROOT, BenchDatabase, admin_uri, out
-from procedure import GUNICORN_WORKERS, free_port, in_threads, percentile
+from benchdb import (
+    PASSWORD, ROOT, SERVERS, BenchDatabase, admin_uri, free_port, out)
+from procedure import in_threads, percentile
 
 DATABASE = os.environ.get(
     'EGOV_BENCH_PORTAL_DATABASE', 'egov_bench_portal')
@@ -509,44 +509,6 @@ class Browser:
 
 
 # Servers
-def server_command(kind, port):
-    if kind == 'gunicorn':
-        # As docker/entrypoint.sh serves the platform in production
-        return [os.path.join(os.path.dirname(sys.executable), 'gunicorn'),
-            '--bind', '127.0.0.1:%s' % port, '--workers',
-            str(GUNICORN_WORKERS), '--timeout', '120',
-            'trytond.application:app']
-    return [sys.executable, os.path.join(ROOT, 'scripts', 'serve.py'),
-        '--host', '127.0.0.1', '--port', str(port), '--database', DATABASE]
-
-
-def start_server(kind, port, log):
-    env = dict(os.environ, TRYTOND_DATABASE_NAMES=DATABASE,
-        TRYTOND_EGOV_PORTAL__DATABASE=DATABASE)
-    process = subprocess.Popen(server_command(kind, port), env=env,
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server stopped (exit %s), see %s" % (
-                    process.returncode, log.name))
-        try:
-            # The home page: the portal's database is loaded
-            Browser(port).get('/portal/')
-            return process
-        except (OSError, http.client.HTTPException, PortalError):
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError("the server did not answer, see %s" % log.name)
-
-
-SERVERS = {
-    'serve': "scripts/serve.py (trytond's threaded server)",
-    'gunicorn': "gunicorn, %d workers (as docker/entrypoint.sh)" % (
-        GUNICORN_WORKERS),
-    }
-
-
 # Pages
 def bench_pages(kind, port, target):
     query = urllib.parse.urlencode
@@ -707,7 +669,10 @@ def bench_server(kind, target, pdf):
     os.makedirs(os.path.join(ROOT, 'var'), exist_ok=True)
     log_path = os.path.join(ROOT, 'var', 'bench-portal-%s.log' % kind)
     with open(log_path, 'w') as log:
-        server = start_server(kind, port, log)
+        server = BENCH_DB.start_server(kind, port, log,
+            # The home page: the portal's database is loaded
+            lambda port: Browser(port).get('/portal/'),
+            env={'TRYTOND_EGOV_PORTAL__DATABASE': DATABASE})
         try:
             bench_pages(kind, port, target)
             bench_submissions(kind, port, target, pdf)

@@ -31,14 +31,13 @@ import datetime as dt
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 
-from benchdb import PASSWORD, ROOT, BenchDatabase, admin_uri, out
+from benchdb import (
+    PASSWORD, ROOT, SERVERS, BenchDatabase, admin_uri, free_port, out)
 
 DATABASE = os.environ.get('EGOV_BENCH_DATABASE', 'egov_bench_procedure')
 # Change it when the generated data changes: the database is generated again
@@ -54,7 +53,6 @@ STATISTIC_RUNS = 5
 # The rows sao reads at once in a list
 CLIENT_PAGE = 1000
 CLIENTS = 20
-GUNICORN_WORKERS = 4
 SECONDS = float(os.environ.get('EGOV_BENCH_SECONDS', 10))
 BENCH_DB = BenchDatabase(DATABASE, 'egov_procedure', DATA_VERSION)
 # The procedure of the submissions: certified copies, the desks' daily
@@ -767,41 +765,6 @@ class Client:
         return self.call('model.egov.dossier.submit', ids, self.context)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def server_command(kind, port):
-    if kind == 'gunicorn':
-        # As docker/entrypoint.sh serves the platform in production
-        return [os.path.join(os.path.dirname(sys.executable), 'gunicorn'),
-            '--bind', '127.0.0.1:%s' % port, '--workers',
-            str(GUNICORN_WORKERS), '--timeout', '120',
-            'trytond.application:app']
-    return [sys.executable, os.path.join(ROOT, 'scripts', 'serve.py'),
-        '--host', '127.0.0.1', '--port', str(port), '--database', DATABASE]
-
-
-def start_server(kind, port, log):
-    env = dict(os.environ, TRYTOND_DATABASE_NAMES=DATABASE)
-    process = subprocess.Popen(server_command(kind, port), env=env,
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server stopped (exit %s), see %s" % (
-                    process.returncode, log.name))
-        try:
-            Client(port).version()
-            return process
-        except (OSError, http.client.HTTPException, RPCError):
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError("the server did not answer, see %s" % log.name)
-
-
 def in_threads(clients, work):
     """Run work(index, client) in a thread per client, started together;
     return the elapsed time and the errors"""
@@ -824,13 +787,6 @@ def in_threads(clients, work):
     for thread in threads:
         thread.join()
     return time.perf_counter() - start, errors
-
-
-SERVERS = {
-    'serve': "scripts/serve.py (trytond's threaded server)",
-    'gunicorn': "gunicorn, %d workers (as docker/entrypoint.sh)" % (
-        GUNICORN_WORKERS),
-    }
 
 
 def bench_submissions(kind):
@@ -881,7 +837,8 @@ def bench_submissions(kind):
     log_path = os.path.join(
         ROOT, 'var', 'bench-procedure-%s.log' % kind)
     with open(log_path, 'w') as log:
-        server = start_server(kind, port, log)
+        server = BENCH_DB.start_server(kind, port, log,
+            lambda port: Client(port).version())
         try:
             clients = [Client(port) for _ in officers]
             for client, (login, _) in zip(clients, officers):

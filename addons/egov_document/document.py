@@ -1267,13 +1267,7 @@ class Issue(Wizard):
     def default_start(self, fields):
         pool = Pool()
         Identity = pool.get('egov.signature.identity')
-        from trytond.modules.egov_signature.signature import (
-            SERVER_KEY_STORAGES)
-        identities = Identity.search([
-                ('kind', '=', 'agency'),
-                ('company', '=', self.record.company.id),
-                ('key_storage', 'in', SERVER_KEY_STORAGES),
-                ])
+        identities = Identity.agency_identities(self.record.company.id)
         return {
             'document': self.record.id,
             'identities': [i.id for i in identities],

@@ -175,6 +175,16 @@ class Identity(
                 ('key_storage', 'in', SERVER_KEY_STORAGES),
                 ])
 
+    @classmethod
+    def agency_identities(cls, company_id):
+        """The agency's own identities (its digital signature with the
+        seal) whose key the server can use"""
+        return cls.search([
+                ('kind', '=', 'agency'),
+                ('company', '=', company_id),
+                ('key_storage', 'in', SERVER_KEY_STORAGES),
+                ])
+
     def check_valid(self, when=None):
         when = when or dt.datetime.utcnow()
         if not (self.not_before <= when <= self.not_after):

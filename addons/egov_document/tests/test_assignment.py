@@ -15,8 +15,10 @@ from trytond.modules.egov_document.exceptions import (
     DocumentAccessError, DocumentStateError, DocumentValidationError)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
-from trytond.tests.test_tryton import DB_NAME, TestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+from .tools import DemoTestCase
 
 CLERK = 'vanthu.ubndtinh'
 LEADER = 'lanhdao.vpubnd'
@@ -30,29 +32,8 @@ OFFICE_USERS = [
     ]
 
 
-class AssignmentTestCase(TestCase):
+class AssignmentTestCase(DemoTestCase):
     "The processing of the incoming documents of the demo agencies"
-
-    @classmethod
-    def setUpClass(cls):
-        from trytond.tests.test_tryton import activate_module, drop_db
-        super().setUpClass()
-        drop_db()
-        activate_module(['egov_document'])
-
-    @classmethod
-    def tearDownClass(cls):
-        from trytond.tests.test_tryton import drop_db
-        super().tearDownClass()
-        drop_db()
-
-    def setUp(self):
-        super().setUp()
-        with Transaction().start(DB_NAME, 0) as transaction:
-            from trytond.modules.egov_base import demo
-            if demo.load_demo():
-                self._add_office_users()
-            transaction.commit()
 
     @staticmethod
     def _add_office_users():
@@ -74,6 +55,8 @@ class AssignmentTestCase(TestCase):
                 company=office, employees=[employee], employee=employee,
                 roles=[UserRole(role=ModelData.get_id(
                                 'egov_base', role))]).save()
+
+    add_users = _add_office_users
 
     @staticmethod
     def user(login):

@@ -17,8 +17,10 @@ from trytond.modules.egov_document.exceptions import (
     DocumentAccessError, DocumentFileError, DocumentStateError,
     DocumentValidationError)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, TestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+from .tools import DemoTestCase
 
 CLERK = 'vanthu.ubndtinh'
 
@@ -52,29 +54,8 @@ class NotationTestCase(unittest.TestCase):
         self.assertEqual(unaccent("Quyết định ĐẤT ĐAI"), 'quyet dinh dat dai')
 
 
-class DocumentTestCase(TestCase):
+class DocumentTestCase(DemoTestCase):
     "Documents of the demo agencies"
-
-    @classmethod
-    def setUpClass(cls):
-        from trytond.tests.test_tryton import activate_module, drop_db
-        super().setUpClass()
-        drop_db()
-        activate_module(['egov_document'])
-
-    @classmethod
-    def tearDownClass(cls):
-        from trytond.tests.test_tryton import drop_db
-        super().tearDownClass()
-        drop_db()
-
-    def setUp(self):
-        super().setUp()
-        with Transaction().start(DB_NAME, 0) as transaction:
-            from trytond.modules.egov_base import demo
-            if demo.load_demo():
-                self._add_clerk()
-            transaction.commit()
 
     @staticmethod
     def _add_clerk():
@@ -106,6 +87,8 @@ class DocumentTestCase(TestCase):
             employee=employee,
             roles=[UserRole(role=ModelData.get_id(
                             'egov_base', 'role_clerk'))]).save()
+
+    add_users = _add_clerk
 
     @staticmethod
     def type_(code):

@@ -13,11 +13,12 @@ from trytond.modules.egov_document.exceptions import (
     DocumentAccessError, DocumentStateError, DocumentValidationError,
     DocumentWarning)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, TestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from . import test_document
 from .test_document import pdf_bytes
+from .tools import DemoTestCase
 
 DRAFTER = 'chuyenvien.dongxoai'
 CLERK = 'vanthu.dongxoai'
@@ -41,29 +42,10 @@ def notifications(login):
         return Notification.search([('user', '=', user(login).id)])
 
 
-class DraftingTestCase(TestCase):
+class DraftingTestCase(DemoTestCase):
     "Drafting an outgoing document up to its issue"
 
-    @classmethod
-    def setUpClass(cls):
-        from trytond.tests.test_tryton import activate_module, drop_db
-        super().setUpClass()
-        drop_db()
-        activate_module(['egov_document'])
-
-    @classmethod
-    def tearDownClass(cls):
-        from trytond.tests.test_tryton import drop_db
-        super().tearDownClass()
-        drop_db()
-
-    def setUp(self):
-        super().setUp()
-        with Transaction().start(DB_NAME, 0) as transaction:
-            from trytond.modules.egov_base import demo
-            if demo.load_demo():
-                test_document.DocumentTestCase._add_clerk()
-            transaction.commit()
+    add_users = staticmethod(test_document.DocumentTestCase._add_clerk)
 
     def draft(self, **values):
         "A decision of the city drafted by its specialist, with its PDF"

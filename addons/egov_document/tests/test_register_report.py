@@ -20,9 +20,10 @@ from trytond.modules.egov_document import document as document_module
 from trytond.modules.egov_document import registers
 from trytond.modules.egov_document.exceptions import DocumentValidationError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+from .tools import ModuleDatabaseTestCase
 
 # The clock of the documents: Tuesday 10 March 2026 at 9:00 in Vietnam
 MOMENT = dt.datetime(2026, 3, 10, 9, 0)
@@ -142,19 +143,8 @@ class RegistersTestCase(unittest.TestCase):
             registers.render_pdf('archive', {'rows': []})
 
 
-class RegisterReportTestCase(TestCase):
+class RegisterReportTestCase(ModuleDatabaseTestCase):
     "The registers of an agency printed by its clerks"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['egov_document'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def setUp(self):
         super().setUp()

@@ -19,8 +19,10 @@ from trytond.modules.egov_document.exceptions import (
     DocumentAccessError, DocumentValidationError)
 from trytond.modules.egov_signature import pades
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, TestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+from .tools import DemoTestCase
 
 PASSWORD = 'Demo#Egov2026'
 CLERK = 'vanthu.dongxoai'
@@ -112,31 +114,15 @@ class PlacementTestCase(unittest.TestCase):
                 draft_pdf(placeholders=False), "Người khác"))
 
 
-class SealTestCase(TestCase):
+class SealTestCase(DemoTestCase):
     "The city of Đồng Xoài issues a signed decision with its seal"
 
-    @classmethod
-    def setUpClass(cls):
-        from trytond.tests.test_tryton import activate_module, drop_db
-        super().setUpClass()
-        drop_db()
-        activate_module(['egov_document'])
-
-    @classmethod
-    def tearDownClass(cls):
-        from trytond.tests.test_tryton import drop_db
-        super().tearDownClass()
-        drop_db()
-
-    def setUp(self):
-        super().setUp()
-        with Transaction().start(DB_NAME, 0) as transaction:
-            from trytond.modules.egov_base import demo
-            from trytond.modules.egov_signature import demo as signature
-            demo.load_demo()
-            if signature.load_demo():
-                self._add_clerk()
-            transaction.commit()
+    @staticmethod
+    def load_demo():
+        "The demo's agencies and their signing identities"
+        from trytond.modules.egov_signature import demo as signature
+        DemoTestCase.load_demo()
+        return signature.load_demo()
 
     @staticmethod
     def _add_clerk():
@@ -197,6 +183,8 @@ class SealTestCase(TestCase):
         with as_user(LEADER):
             Document(document.id).sign_with(leader, PASSWORD)
         return Document(document.id)
+
+    add_users = _add_clerk
 
     @with_transaction()
     def test_issue_with_seal(self):
